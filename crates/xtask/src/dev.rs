@@ -1,0 +1,106 @@
+//! `cargo xtask dev`: the product running locally with demo data, until Ctrl-C.
+
+use crate::pg::{self, Cluster, OWNER};
+use crate::{paths, setup};
+use anyhow::{Context, Result};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(clap::Args)]
+pub(crate) struct DevArgs {
+    /// Delete the local database (and its demo data) and start from scratch.
+    #[arg(long)]
+    reset: bool,
+    /// Skip `cargo xtask setup` (when you know the machine is ready).
+    #[arg(long)]
+    no_setup: bool,
+}
+
+/// Local ports, read from supabase/config.toml so the real Supabase CLI and we agree.
+pub(crate) struct Ports {
+    pub(crate) api: u16,
+    pub(crate) db: u16,
+}
+
+pub(crate) fn ports() -> Result<Ports> {
+    let text = std::fs::read_to_string(paths::supabase().join("config.toml"))
+        .context("reading supabase/config.toml")?;
+    let config: toml::Table = toml::from_str(&text).context("parsing supabase/config.toml")?;
+    let port = |section: &str, default: u16| {
+        config
+            .get(section)
+            .and_then(|value| value.get("port"))
+            .and_then(|value| value.as_integer())
+            .and_then(|port| u16::try_from(port).ok())
+            .unwrap_or(default)
+    };
+    Ok(Ports { api: port("api", 54321), db: port("db", 54322) })
+}
+
+pub(crate) fn run(args: DevArgs) -> Result<()> {
+    if !args.no_setup {
+        setup::run()?;
+    }
+    let ports = ports()?;
+    let cluster = Cluster::dev(ports.db)?;
+    if args.reset {
+        println!("dev: deleting the local database");
+        cluster.destroy()?;
+    }
+    let created = cluster.ensure_initialized()?;
+    cluster.start()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).context("installing Ctrl-C handler")?;
+
+    let report = pg::load_schema(&cluster, true);
+    let report = match report {
+        Ok(report) => report,
+        Err(error) => {
+            cluster.stop().ok();
+            return Err(error);
+        }
+    };
+    if created {
+        println!("dev: created a new local database cluster");
+    }
+    for migration in &report.migrations_applied {
+        println!("dev: applied migration {migration}");
+    }
+    if report.seeded {
+        println!("dev: loaded demo data from supabase/seed.sql");
+    }
+    print_status(&cluster);
+
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    println!("\ndev: stopping");
+    cluster.stop()?;
+    Ok(())
+}
+
+fn print_status(cluster: &Cluster) {
+    println!();
+    println!("ScaleStream is running locally. Press Ctrl-C to stop.");
+    println!();
+    println!("         DB URL: {}", cluster.url(OWNER));
+    println!();
+    print_demo_users();
+}
+
+/// The demo users, from the comment block at the top of supabase/seed.sql (`-- demo user: …`),
+/// so the seed is the single place that knows them.
+fn print_demo_users() {
+    let seed = std::fs::read_to_string(paths::supabase().join("seed.sql")).unwrap_or_default();
+    let users: Vec<&str> =
+        seed.lines().filter_map(|line| line.strip_prefix("-- demo user: ")).collect();
+    if users.is_empty() {
+        return;
+    }
+    println!("Demo users (email / password / agency / role):");
+    for user in users {
+        println!("  {user}");
+    }
+}

@@ -1,0 +1,382 @@
+//! Private PostgreSQL clusters for development and tests, and loading the database schema
+//! (local platform bootstrap, then `supabase/migrations`, then `supabase/seed.sql`).
+//!
+//! A cluster lives in a git-ignored folder, listens on 127.0.0.1 only, on its own port, has no
+//! Unix socket and touches no system service. PostgreSQL refuses to run as root, so when xtask
+//! runs as root the server runs as the `postgres` system user (created by Debian's package).
+
+use crate::cmd::{Cmd, is_root};
+use crate::paths;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The bootstrap superuser, as on hosted Supabase. Only the bootstrap runs as this role.
+pub(crate) const SUPERUSER: &str = "supabase_admin";
+/// The role migrations and the seed run as: NOT a superuser, as on hosted Supabase.
+pub(crate) const OWNER: &str = "postgres";
+/// The password of every login role of a local cluster. Local only; never used on hosted.
+pub(crate) const LOCAL_PASSWORD: &str = "postgres";
+pub(crate) const DATABASE: &str = "postgres";
+
+/// The operating-system user the server runs as when xtask runs as root.
+const SERVER_OS_USER: &str = "postgres";
+
+/// Tuning for throwaway test clusters: durability off, speed on.
+const TEST_SETTINGS: &[&str] = &["fsync=off", "synchronous_commit=off", "full_page_writes=off"];
+
+#[derive(Clone)]
+pub(crate) struct Cluster {
+    pub(crate) name: String,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) port: u16,
+    bin_dir: PathBuf,
+    run_as_postgres: bool,
+    durable: bool,
+}
+
+/// Which PostgreSQL 15 binaries to use: `pg_config --bindir` of version 15, else Debian's path.
+pub(crate) fn bin_dir() -> Result<PathBuf> {
+    let debian = PathBuf::from("/usr/lib/postgresql/15/bin");
+    if debian.join("postgres").is_file() {
+        return Ok(debian);
+    }
+    if let Ok(dir) = Cmd::new("pg_config").arg("--bindir").read() {
+        let dir = PathBuf::from(dir.trim());
+        if dir.join("postgres").is_file() {
+            return Ok(dir);
+        }
+    }
+    bail!(
+        "PostgreSQL 15 server binaries not found; run `cargo xtask setup` (Debian package postgresql-15)"
+    )
+}
+
+impl Cluster {
+    /// A durable cluster for `cargo xtask dev` (kept between runs).
+    pub(crate) fn dev(port: u16) -> Result<Cluster> {
+        Cluster::at("dev", port, true)
+    }
+
+    /// A throwaway cluster for one test run, on a free port.
+    pub(crate) fn throwaway(name: &str) -> Result<Cluster> {
+        let port = free_port()?;
+        let cluster = Cluster::at(&format!("{name}-{}", std::process::id()), port, false)?;
+        if cluster.data_dir.exists() {
+            std::fs::remove_dir_all(&cluster.data_dir).ok();
+        }
+        Ok(cluster)
+    }
+
+    fn at(name: &str, port: u16, durable: bool) -> Result<Cluster> {
+        let run_as_postgres = is_root();
+        let data_dir = cluster_dir(name, run_as_postgres)?;
+        Ok(Cluster { name: name.to_owned(), data_dir, port, bin_dir: bin_dir()?, run_as_postgres, durable })
+    }
+
+    fn server_cmd(&self, program: &str) -> Cmd {
+        let path = self.bin_dir.join(program);
+        if self.run_as_postgres {
+            Cmd::new("runuser").args(["-u", SERVER_OS_USER, "--"]).arg(path)
+        } else {
+            Cmd::new(path)
+        }
+    }
+
+    pub(crate) fn is_initialized(&self) -> bool {
+        self.data_dir.join("PG_VERSION").is_file()
+    }
+
+    /// initdb on first use. Returns true when the cluster was created now.
+    pub(crate) fn ensure_initialized(&self) -> Result<bool> {
+        if self.is_initialized() {
+            return Ok(false);
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        let password_file = self.data_dir.with_extension("pwfile");
+        std::fs::write(&password_file, LOCAL_PASSWORD)?;
+        if self.run_as_postgres {
+            chown_to_server_user(&self.data_dir)?;
+            chown_to_server_user(&password_file)?;
+        }
+        let result = self
+            .server_cmd("initdb")
+            .arg("--pgdata")
+            .arg(&self.data_dir)
+            .args(["--username", SUPERUSER, "--auth", "scram-sha-256", "--encoding", "UTF8"])
+            .args(["--locale", "C.UTF-8", "--no-instructions"])
+            .arg(format!("--pwfile={}", password_file.display()))
+            .read();
+        std::fs::remove_file(&password_file).ok();
+        result.with_context(|| format!("initdb of cluster `{}`", self.name))?;
+        Ok(true)
+    }
+
+    pub(crate) fn is_running(&self) -> bool {
+        self.server_cmd("pg_ctl").arg("status").arg("--pgdata").arg(&self.data_dir).quiet_ok()
+    }
+
+    pub(crate) fn start(&self) -> Result<()> {
+        if self.is_running() {
+            return Ok(());
+        }
+        let mut options = vec![
+            format!("-p {}", self.port),
+            "-c listen_addresses=127.0.0.1".to_owned(),
+            "-c unix_socket_directories=''".to_owned(),
+            "-c max_connections=200".to_owned(),
+            "-c shared_preload_libraries=pg_stat_statements".to_owned(),
+        ];
+        if !self.durable {
+            options.extend(TEST_SETTINGS.iter().map(|setting| format!("-c {setting}")));
+        }
+        self.server_cmd("pg_ctl")
+            .arg("start")
+            .arg("--pgdata")
+            .arg(&self.data_dir)
+            .args(["--wait", "--timeout", "60", "--silent"])
+            .arg("--log")
+            .arg(self.data_dir.join("server.log"))
+            .arg("-o")
+            .arg(options.join(" "))
+            .read()
+            .with_context(|| {
+                format!(
+                    "starting PostgreSQL cluster `{}` on port {} (log: {})",
+                    self.name,
+                    self.port,
+                    self.data_dir.join("server.log").display()
+                )
+            })?;
+        self.wait_ready(Duration::from_secs(30))
+    }
+
+    fn wait_ready(&self, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.psql(SUPERUSER).args(["-c", "select 1"]).quiet_ok() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("PostgreSQL cluster `{}` did not accept connections", self.name);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub(crate) fn stop(&self) -> Result<()> {
+        if !self.is_running() {
+            return Ok(());
+        }
+        self.server_cmd("pg_ctl")
+            .arg("stop")
+            .arg("--pgdata")
+            .arg(&self.data_dir)
+            .args(["--mode", "fast", "--wait", "--silent"])
+            .read()
+            .map(|_| ())
+    }
+
+    /// Stop and delete the cluster's files.
+    pub(crate) fn destroy(&self) -> Result<()> {
+        self.stop().ok();
+        if self.data_dir.exists() {
+            std::fs::remove_dir_all(&self.data_dir)
+                .with_context(|| format!("removing {}", self.data_dir.display()))?;
+        }
+        Ok(())
+    }
+
+    /// A connection URL for `user` with the local password.
+    pub(crate) fn url(&self, user: &str) -> String {
+        format!("postgresql://{user}:{LOCAL_PASSWORD}@127.0.0.1:{}/{DATABASE}", self.port)
+    }
+
+    /// psql connected as `user`, stopping at the first error, no psqlrc, quiet.
+    pub(crate) fn psql(&self, user: &str) -> Cmd {
+        Cmd::new("psql")
+            .env("PGPASSWORD", LOCAL_PASSWORD)
+            .env("PGOPTIONS", "--client-min-messages=warning")
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"])
+            .arg("-p")
+            .arg(self.port.to_string())
+            .args(["-U", user, "-d", DATABASE])
+    }
+
+    /// The environment that points libpq tools (psql, pg_prove) at this cluster as `user`.
+    pub(crate) fn libpq_env(&self, cmd: Cmd, user: &str) -> Cmd {
+        cmd.env("PGHOST", "127.0.0.1")
+            .env("PGPORT", self.port.to_string())
+            .env("PGUSER", user)
+            .env("PGPASSWORD", LOCAL_PASSWORD)
+            .env("PGDATABASE", DATABASE)
+    }
+}
+
+/// Where a cluster's data lives: `.local/pg/<name>`. When the server must run as the
+/// `postgres` user and it cannot reach the repository (e.g. a checkout under /root), the
+/// data goes to /var/tmp and `.local/pg/<name>` points there.
+fn cluster_dir(name: &str, run_as_postgres: bool) -> Result<PathBuf> {
+    let in_repo = paths::local().join("pg").join(name);
+    std::fs::create_dir_all(paths::local().join("pg"))?;
+    if !run_as_postgres || server_user_can_reach(&paths::local().join("pg")) {
+        return Ok(in_repo);
+    }
+    let outside = PathBuf::from("/var/tmp/scalestream-pg")
+        .join(sanitize(&paths::root().display().to_string()))
+        .join(name);
+    std::fs::create_dir_all(outside.parent().unwrap_or(Path::new("/var/tmp")))?;
+    if !in_repo.exists() {
+        std::os::unix::fs::symlink(&outside, &in_repo).ok();
+    }
+    Ok(outside)
+}
+
+fn server_user_can_reach(dir: &Path) -> bool {
+    Cmd::new("runuser").args(["-u", SERVER_OS_USER, "--", "test", "-x"]).arg(dir).quiet_ok()
+}
+
+fn sanitize(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+fn chown_to_server_user(path: &Path) -> Result<()> {
+    Cmd::new("chown").arg("-R").arg(format!("{SERVER_OS_USER}:")).arg(path).read().map(|_| ())
+}
+
+/// A TCP port on 127.0.0.1 that is free right now.
+pub(crate) fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// What loading the schema did.
+pub(crate) struct LoadReport {
+    pub(crate) migrations_applied: Vec<String>,
+    pub(crate) seeded: bool,
+}
+
+/// Apply the platform bootstrap (as the superuser), then every new migration (as `postgres`,
+/// one transaction each, recorded in `supabase_migrations.schema_migrations`), then the seed
+/// once when `seed` is true.
+pub(crate) fn load_schema(cluster: &Cluster, seed: bool) -> Result<LoadReport> {
+    apply_bootstrap(cluster)?;
+    let migrations_applied = apply_migrations(cluster)?;
+    let seeded = seed && apply_seed(cluster)?;
+    // The stand-in's schema cache listens on this channel, as PostgREST does.
+    cluster.psql(OWNER).args(["-c", "notify pgrst, 'reload schema'"]).read()?;
+    Ok(LoadReport { migrations_applied, seeded })
+}
+
+/// Files of a folder with the given extension, sorted by name.
+pub(crate) fn sorted_files(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == extension))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Bootstrap files are applied once each, in name order, tracked in `_local_platform.applied`
+/// (a local-only schema; hosted Supabase has no such thing because it has the platform).
+fn apply_bootstrap(cluster: &Cluster) -> Result<()> {
+    cluster
+        .psql(SUPERUSER)
+        .args(["-c", "create schema if not exists _local_platform"])
+        .args([
+            "-c",
+            "create table if not exists _local_platform.applied (name text primary key, applied_at timestamptz not null default now())",
+        ])
+        .args(["-c", "revoke all on schema _local_platform from public"])
+        .read()
+        .context("preparing the bootstrap history table")?;
+    let done = query_lines(cluster, SUPERUSER, "select name from _local_platform.applied")?;
+    for file in sorted_files(&paths::platform_bootstrap(), "sql")? {
+        let name = file_name(&file);
+        if done.contains(&name) {
+            continue;
+        }
+        cluster
+            .psql(SUPERUSER)
+            .arg("-1")
+            .arg("-f")
+            .arg(&file)
+            .arg("-c")
+            .arg(format!("insert into _local_platform.applied(name) values ({})", quote_literal(&name)))
+            .read()
+            .with_context(|| format!("applying platform bootstrap {name}"))?;
+    }
+    Ok(())
+}
+
+fn apply_migrations(cluster: &Cluster) -> Result<Vec<String>> {
+    let done = query_lines(
+        cluster,
+        OWNER,
+        "select version || '_' || coalesce(name, '') || '.sql' from supabase_migrations.schema_migrations",
+    )?;
+    let mut applied = Vec::new();
+    for file in sorted_files(&paths::supabase().join("migrations"), "sql")? {
+        let name = file_name(&file);
+        if done.contains(&name) {
+            continue;
+        }
+        let stem = name.trim_end_matches(".sql");
+        let Some((version, migration_name)) = stem.split_once('_') else {
+            bail!("migration file {name} must be named <version>_<name>.sql");
+        };
+        cluster
+            .psql(OWNER)
+            .arg("-1")
+            .arg("-f")
+            .arg(&file)
+            .arg("-c")
+            .arg(format!(
+                "insert into supabase_migrations.schema_migrations(version, name) values ({}, {})",
+                quote_literal(version),
+                quote_literal(migration_name)
+            ))
+            .read()
+            .with_context(|| format!("applying migration {name}"))?;
+        applied.push(name);
+    }
+    Ok(applied)
+}
+
+fn apply_seed(cluster: &Cluster) -> Result<bool> {
+    let seed = paths::supabase().join("seed.sql");
+    if !seed.is_file() {
+        return Ok(false);
+    }
+    let done = query_lines(cluster, SUPERUSER, "select name from _local_platform.applied")?;
+    if done.iter().any(|name| name == "seed.sql") {
+        return Ok(false);
+    }
+    cluster.psql(OWNER).arg("-1").arg("-f").arg(&seed).read().context("loading supabase/seed.sql")?;
+    cluster
+        .psql(SUPERUSER)
+        .args(["-c", "insert into _local_platform.applied(name) values ('seed.sql')"])
+        .read()?;
+    Ok(true)
+}
+
+/// Run a query and return its rows as text lines (one column expected).
+pub(crate) fn query_lines(cluster: &Cluster, user: &str, sql: &str) -> Result<Vec<String>> {
+    let output = cluster.psql(user).args(["-A", "-t", "-c", sql]).read()?;
+    Ok(output.lines().map(str::to_owned).filter(|line| !line.is_empty()).collect())
+}
+
+/// A SQL string literal (standard_conforming_strings on).
+pub(crate) fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}

@@ -1,0 +1,14 @@
+//! The test suites of `cargo xtask test`, by area. Each area's file lists its suites; the
+//! order here is the order they run in (cheap and fundamental first).
+
+mod database;
+mod rust;
+
+use crate::test::Suite;
+
+pub(crate) fn all() -> Vec<Suite> {
+    let mut suites = Vec::new();
+    suites.extend(rust::suites());
+    suites.extend(database::suites());
+    suites
+}
