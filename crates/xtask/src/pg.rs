@@ -151,6 +151,8 @@ impl Cluster {
             "-c unix_socket_directories=''".to_owned(),
             "-c max_connections=200".to_owned(),
             "-c shared_preload_libraries=pg_stat_statements".to_owned(),
+            // As on hosted: the `supabase_realtime` publication is usable.
+            "-c wal_level=logical".to_owned(),
         ];
         if !self.durable {
             options.extend(TEST_SETTINGS.iter().map(|setting| format!("-c {setting}")));
