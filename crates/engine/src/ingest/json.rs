@@ -129,18 +129,23 @@ struct Party {
     role: Option<Role>,
 }
 
-fn gong_parties(root: &Value, call: &Value, options: &IngestOptions) -> Vec<Party> {
+/// The `/v2/calls/extensive` entry for this call, when the export includes one (`calls[]`,
+/// matched on `metaData.id`): it holds the parties and the call's metadata.
+fn extensive_entry<'a>(root: &'a Value, call: &Value) -> Option<&'a Value> {
     let call_id = string(call.get("callId"));
-    let from_calls = root
-        .get("calls")
-        .and_then(Value::as_array)
-        .and_then(|calls| {
-            calls.iter().find(|entry| {
-                let id = string(entry.get("metaData").and_then(|meta| meta.get("id")))
-                    .or_else(|| string(entry.get("id")));
-                id.is_some() && id == call_id
-            })
-        });
+    let calls = root.get("calls").and_then(Value::as_array)?;
+    if calls.len() == 1 && call_id.is_none() {
+        return calls.first();
+    }
+    calls.iter().find(|entry| {
+        let id = string(entry.get("metaData").and_then(|meta| meta.get("id")))
+            .or_else(|| string(entry.get("id")));
+        id.is_some() && id == call_id
+    })
+}
+
+fn gong_parties(root: &Value, call: &Value, options: &IngestOptions) -> Vec<Party> {
+    let from_calls = extensive_entry(root, call);
     let parties = call
         .get("parties")
         .or_else(|| root.get("parties"))
@@ -244,7 +249,10 @@ fn gong(root: &Value, calls: &Value, options: &IngestOptions) -> Result<Parsed, 
         builder.push(&name, to_ms(*start, scale), to_ms(*end, scale), text);
     }
     let (turns, speakers) = builder.finish("the Gong file has no transcript sentences")?;
-    let meta = call.get("metaData").or_else(|| root.get("metaData"));
+    let meta = call
+        .get("metaData")
+        .or_else(|| extensive_entry(root, call).and_then(|entry| entry.get("metaData")))
+        .or_else(|| root.get("metaData"));
     let mut metadata = TranscriptMetadata {
         date: date_of(meta.and_then(|meta| meta.get("started").or_else(|| meta.get("scheduled")))),
         duration_ms: meta

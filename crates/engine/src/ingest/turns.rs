@@ -150,6 +150,10 @@ impl TurnBuilder {
                 _ => 0,
             };
             if gap < MERGE_GAP_MS {
+                // A first piece with an unreadable time: the next readable one is close.
+                if last.start_ms.is_none() {
+                    last.start_ms = start_ms;
+                }
                 last.text.push(' ');
                 last.text.push_str(text);
                 if end_ms.is_some() {
