@@ -15,7 +15,10 @@ pub(crate) struct Cmd {
 impl Cmd {
     pub(crate) fn new(program: impl AsRef<OsStr>) -> Cmd {
         let display = program.as_ref().to_string_lossy().into_owned();
-        Cmd { inner: Command::new(program), display }
+        Cmd {
+            inner: Command::new(program),
+            display,
+        }
     }
 
     pub(crate) fn arg(mut self, arg: impl AsRef<OsStr>) -> Cmd {
@@ -145,5 +148,9 @@ pub(crate) fn on_path(program: &str) -> bool {
 
 /// Whether the current process runs as root (uid 0).
 pub(crate) fn is_root() -> bool {
-    Cmd::new("id").arg("-u").read().map(|uid| uid.trim() == "0").unwrap_or(false)
+    Cmd::new("id")
+        .arg("-u")
+        .read()
+        .map(|uid| uid.trim() == "0")
+        .unwrap_or(false)
 }

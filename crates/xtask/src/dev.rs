@@ -3,8 +3,8 @@
 use crate::pg::{self, Cluster, OWNER};
 use crate::{paths, setup};
 use anyhow::{Context, Result};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 #[derive(clap::Args)]
@@ -35,7 +35,10 @@ pub(crate) fn ports() -> Result<Ports> {
             .and_then(|port| u16::try_from(port).ok())
             .unwrap_or(default)
     };
-    Ok(Ports { api: port("api", 54321), db: port("db", 54322) })
+    Ok(Ports {
+        api: port("api", 54321),
+        db: port("db", 54322),
+    })
 }
 
 pub(crate) fn run(args: DevArgs) -> Result<()> {
@@ -52,7 +55,8 @@ pub(crate) fn run(args: DevArgs) -> Result<()> {
     cluster.start()?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).context("installing Ctrl-C handler")?;
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("installing Ctrl-C handler")?;
 
     let report = pg::load_schema(&cluster, true);
     let report = match report {
@@ -94,8 +98,10 @@ fn print_status(cluster: &Cluster) {
 /// so the seed is the single place that knows them.
 fn print_demo_users() {
     let seed = std::fs::read_to_string(paths::supabase().join("seed.sql")).unwrap_or_default();
-    let users: Vec<&str> =
-        seed.lines().filter_map(|line| line.strip_prefix("-- demo user: ")).collect();
+    let users: Vec<&str> = seed
+        .lines()
+        .filter_map(|line| line.strip_prefix("-- demo user: "))
+        .collect();
     if users.is_empty() {
         return;
     }

@@ -25,7 +25,11 @@ pub(crate) const DATABASE: &str = "postgres";
 const SERVER_OS_USER: &str = "postgres";
 
 /// Tuning for throwaway test clusters: durability off, speed on.
-const TEST_SETTINGS: &[&str] = &["fsync=off", "synchronous_commit=off", "full_page_writes=off"];
+const TEST_SETTINGS: &[&str] = &[
+    "fsync=off",
+    "synchronous_commit=off",
+    "full_page_writes=off",
+];
 
 #[derive(Clone)]
 pub(crate) struct Cluster {
@@ -84,13 +88,22 @@ impl Cluster {
     fn at(name: &str, port: u16, durable: bool) -> Result<Cluster> {
         let run_as_postgres = is_root();
         let data_dir = cluster_dir(name, run_as_postgres)?;
-        Ok(Cluster { name: name.to_owned(), data_dir, port, bin_dir: bin_dir()?, run_as_postgres, durable })
+        Ok(Cluster {
+            name: name.to_owned(),
+            data_dir,
+            port,
+            bin_dir: bin_dir()?,
+            run_as_postgres,
+            durable,
+        })
     }
 
     fn server_cmd(&self, program: &str) -> Cmd {
         let path = self.bin_dir.join(program);
         if self.run_as_postgres {
-            Cmd::new("runuser").args(["-u", SERVER_OS_USER, "--"]).arg(path)
+            Cmd::new("runuser")
+                .args(["-u", SERVER_OS_USER, "--"])
+                .arg(path)
         } else {
             Cmd::new(path)
         }
@@ -117,7 +130,14 @@ impl Cluster {
             .server_cmd("initdb")
             .arg("--pgdata")
             .arg(&self.data_dir)
-            .args(["--username", SUPERUSER, "--auth", "scram-sha-256", "--encoding", "UTF8"])
+            .args([
+                "--username",
+                SUPERUSER,
+                "--auth",
+                "scram-sha-256",
+                "--encoding",
+                "UTF8",
+            ])
             .args(["--locale", "C.UTF-8", "--no-instructions"])
             .arg(format!("--pwfile={}", password_file.display()))
             .read();
@@ -127,7 +147,11 @@ impl Cluster {
     }
 
     pub(crate) fn is_running(&self) -> bool {
-        self.server_cmd("pg_ctl").arg("status").arg("--pgdata").arg(&self.data_dir).quiet_ok()
+        self.server_cmd("pg_ctl")
+            .arg("status")
+            .arg("--pgdata")
+            .arg(&self.data_dir)
+            .quiet_ok()
     }
 
     pub(crate) fn start(&self) -> Result<()> {
@@ -186,7 +210,10 @@ impl Cluster {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                bail!("PostgreSQL cluster `{}` did not accept connections", self.name);
+                bail!(
+                    "PostgreSQL cluster `{}` did not accept connections",
+                    self.name
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -218,7 +245,10 @@ impl Cluster {
 
     /// A connection URL for `user` with the local password.
     pub(crate) fn url(&self, user: &str) -> String {
-        format!("postgresql://{user}:{LOCAL_PASSWORD}@127.0.0.1:{}/{DATABASE}", self.port)
+        format!(
+            "postgresql://{user}:{LOCAL_PASSWORD}@127.0.0.1:{}/{DATABASE}",
+            self.port
+        )
     }
 
     /// A client session as `user` (for queries whose rows we read, or time).
@@ -268,15 +298,25 @@ fn cluster_dir(name: &str, run_as_postgres: bool) -> Result<PathBuf> {
 }
 
 fn server_user_can_reach(dir: &Path) -> bool {
-    Cmd::new("runuser").args(["-u", SERVER_OS_USER, "--", "test", "-x"]).arg(dir).quiet_ok()
+    Cmd::new("runuser")
+        .args(["-u", SERVER_OS_USER, "--", "test", "-x"])
+        .arg(dir)
+        .quiet_ok()
 }
 
 fn sanitize(text: &str) -> String {
-    text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 fn chown_to_server_user(path: &Path) -> Result<()> {
-    Cmd::new("chown").arg("-R").arg(format!("{SERVER_OS_USER}:")).arg(path).read().map(|_| ())
+    Cmd::new("chown")
+        .arg("-R")
+        .arg(format!("{SERVER_OS_USER}:"))
+        .arg(path)
+        .read()
+        .map(|_| ())
 }
 
 /// A TCP port on 127.0.0.1 that is free right now.
@@ -299,8 +339,14 @@ pub(crate) fn load_schema(cluster: &Cluster, seed: bool) -> Result<LoadReport> {
     let migrations_applied = apply_migrations(cluster)?;
     let seeded = seed && apply_seed(cluster)?;
     // The stand-in's schema cache listens on this channel, as PostgREST does.
-    cluster.psql(OWNER).args(["-c", "notify pgrst, 'reload schema'"]).read()?;
-    Ok(LoadReport { migrations_applied, seeded })
+    cluster
+        .psql(OWNER)
+        .args(["-c", "notify pgrst, 'reload schema'"])
+        .read()?;
+    Ok(LoadReport {
+        migrations_applied,
+        seeded,
+    })
 }
 
 /// Files of a folder with the given extension, sorted by name.
@@ -318,7 +364,9 @@ pub(crate) fn sorted_files(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> 
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Bootstrap files are applied once each, in name order, tracked with their SHA-256 in
@@ -344,7 +392,9 @@ fn apply_bootstrap(cluster: &Cluster) -> Result<()> {
     )?;
     for file in sorted_files(&paths::platform_bootstrap(), "sql")? {
         let name = file_name(&file);
-        let digest = sha256_hex(&std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
+        let digest = sha256_hex(
+            &std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?,
+        );
         let recorded = done.iter().find_map(|line| {
             let (recorded_name, recorded_digest) = line.split_once(' ')?;
             (recorded_name == name).then_some(recorded_digest)
@@ -414,14 +464,27 @@ fn apply_seed(cluster: &Cluster) -> Result<bool> {
     if !seed.is_file() {
         return Ok(false);
     }
-    let done = query_lines(cluster, SUPERUSER, "select name from _local_platform.applied")?;
+    let done = query_lines(
+        cluster,
+        SUPERUSER,
+        "select name from _local_platform.applied",
+    )?;
     if done.iter().any(|name| name == "seed.sql") {
         return Ok(false);
     }
-    cluster.psql(OWNER).arg("-1").arg("-f").arg(&seed).read().context("loading supabase/seed.sql")?;
+    cluster
+        .psql(OWNER)
+        .arg("-1")
+        .arg("-f")
+        .arg(&seed)
+        .read()
+        .context("loading supabase/seed.sql")?;
     cluster
         .psql(SUPERUSER)
-        .args(["-c", "insert into _local_platform.applied(name) values ('seed.sql')"])
+        .args([
+            "-c",
+            "insert into _local_platform.applied(name) values ('seed.sql')",
+        ])
         .read()?;
     Ok(true)
 }
@@ -429,7 +492,11 @@ fn apply_seed(cluster: &Cluster) -> Result<bool> {
 /// Run a query and return its rows as text lines (one column expected).
 pub(crate) fn query_lines(cluster: &Cluster, user: &str, sql: &str) -> Result<Vec<String>> {
     let output = cluster.psql(user).args(["-A", "-t", "-c", sql]).read()?;
-    Ok(output.lines().map(str::to_owned).filter(|line| !line.is_empty()).collect())
+    Ok(output
+        .lines()
+        .map(str::to_owned)
+        .filter(|line| !line.is_empty())
+        .collect())
 }
 
 /// A SQL string literal (standard_conforming_strings on).
@@ -438,7 +505,10 @@ pub(crate) fn quote_literal(text: &str) -> String {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Bump when the way templates are built changes, so old templates are not reused.
@@ -452,7 +522,9 @@ static TEMPLATE: Mutex<Option<PathBuf>> = Mutex::new(None);
 /// into it (PostgreSQL version, bootstrap, migrations, seed), so it is rebuilt exactly when
 /// one of them changes and reused otherwise, across runs.
 pub(crate) fn schema_template() -> Result<PathBuf> {
-    let mut memo = TEMPLATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut memo = TEMPLATE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(path) = memo.as_ref() {
         return Ok(path.clone());
     }
@@ -468,17 +540,30 @@ pub(crate) fn schema_template() -> Result<PathBuf> {
 fn template_key() -> Result<String> {
     let mut hasher = Sha256::new();
     hasher.update(TEMPLATE_FORMAT);
-    hasher.update(Cmd::new(bin_dir()?.join("postgres")).arg("--version").read()?);
+    hasher.update(
+        Cmd::new(bin_dir()?.join("postgres"))
+            .arg("--version")
+            .read()?,
+    );
     let mut files = sorted_files(&paths::platform_bootstrap(), "sql")?;
     files.extend(sorted_files(&paths::supabase().join("migrations"), "sql")?);
     files.push(paths::supabase().join("seed.sql"));
     for file in files.iter().filter(|file| file.is_file()) {
-        hasher.update(file.strip_prefix(paths::root()).unwrap_or(file).to_string_lossy().as_bytes());
+        hasher.update(
+            file.strip_prefix(paths::root())
+                .unwrap_or(file)
+                .to_string_lossy()
+                .as_bytes(),
+        );
         hasher.update([0]);
         hasher.update(std::fs::read(file).with_context(|| format!("reading {}", file.display()))?);
         hasher.update([0]);
     }
-    let digest: String = hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect();
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     Ok(digest[..16].to_owned())
 }
 
@@ -486,8 +571,14 @@ fn template_key() -> Result<String> {
 /// concurrent run never sees half a template. Templates of older contents are deleted.
 fn build_template(template: &Cluster, key: &str) -> Result<()> {
     let started = Instant::now();
-    println!("pg: building the schema template (bootstrap, migrations, seed); reused until they change");
-    let building = Cluster::at(&format!("template-{key}.building-{}", std::process::id()), free_port()?, false)?;
+    println!(
+        "pg: building the schema template (bootstrap, migrations, seed); reused until they change"
+    );
+    let building = Cluster::at(
+        &format!("template-{key}.building-{}", std::process::id()),
+        free_port()?,
+        false,
+    )?;
     building.destroy().ok();
     let built = (|| {
         building.ensure_initialized()?;
@@ -506,13 +597,20 @@ fn build_template(template: &Cluster, key: &str) -> Result<()> {
     }
     remove_symlink_if_dangling(&building.name);
     prune_templates(&template.name)?;
-    println!("pg: schema template ready ({:.1} s)", started.elapsed().as_secs_f64());
+    println!(
+        "pg: schema template ready ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 /// Delete templates other than `keep` (they describe older migrations).
 fn prune_templates(keep: &str) -> Result<()> {
-    let Some(parent) = Cluster::at(keep, 0, false)?.data_dir.parent().map(Path::to_path_buf) else {
+    let Some(parent) = Cluster::at(keep, 0, false)?
+        .data_dir
+        .parent()
+        .map(Path::to_path_buf)
+    else {
         return Ok(());
     };
     for entry in std::fs::read_dir(&parent)?.filter_map(Result::ok) {

@@ -4,7 +4,9 @@
 //!   crates/supabase-local/bootstrap/tests).
 //! - `sql-pgtap`: the application's pgTAP tests in supabase/tests, run by pg_prove as
 //!   `supabase test db` does.
-//! - `db-lint` / `db-lint-proof`: the lint gate of supabase/lint (see `crate::lint`).
+//! - `db-lint` / `db-lint-proof`: the lint gate of supabase/lint (see `lint`).
+
+mod lint;
 
 use crate::cmd::Cmd;
 use crate::paths;
@@ -15,8 +17,22 @@ use std::path::PathBuf;
 
 pub(super) fn suites() -> Vec<Suite> {
     vec![
-        Suite { name: "db-bootstrap", run: bootstrap },
-        Suite { name: "sql-pgtap", run: pgtap },
+        Suite {
+            name: "db-bootstrap",
+            run: bootstrap,
+        },
+        Suite {
+            name: "sql-pgtap",
+            run: pgtap,
+        },
+        Suite {
+            name: "db-lint",
+            run: lint::lint,
+        },
+        Suite {
+            name: "db-lint-proof",
+            run: lint::proof,
+        },
     ]
 }
 
@@ -39,9 +55,15 @@ fn pg_prove(cluster: &Cluster, files: &[PathBuf]) -> Result<Tally> {
     // As `supabase test db` does: pgTAP lives in the extensions schema during the tests.
     cluster
         .psql(SUPERUSER)
-        .args(["-c", "create extension if not exists pgtap with schema extensions"])
+        .args([
+            "-c",
+            "create extension if not exists pgtap with schema extensions",
+        ])
         .read()?;
-    let cmd = Cmd::new("pg_prove").args(["--verbose", "--failures"]).args(files).current_dir(paths::root());
+    let cmd = Cmd::new("pg_prove")
+        .args(["--verbose", "--failures"])
+        .args(files)
+        .current_dir(paths::root());
     let (ok, output) = cluster.libpq_env(cmd, OWNER).tee()?;
     let mut tally = count_tap(&output);
     if !ok && tally.failed == 0 {

@@ -8,24 +8,48 @@ use anyhow::Result;
 
 pub(super) fn suites() -> Vec<Suite> {
     vec![
-        Suite { name: "fmt", run: fmt },
-        Suite { name: "clippy", run: clippy },
-        Suite { name: "cargo-test", run: cargo_test },
-        Suite { name: "engine-wasm-build", run: engine_wasm_build },
+        Suite {
+            name: "fmt",
+            run: fmt,
+        },
+        Suite {
+            name: "clippy",
+            run: clippy,
+        },
+        Suite {
+            name: "cargo-test",
+            run: cargo_test,
+        },
+        Suite {
+            name: "engine-wasm-build",
+            run: engine_wasm_build,
+        },
     ]
 }
 
 fn cargo() -> Cmd {
-    Cmd::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())).current_dir(paths::root())
+    Cmd::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .current_dir(paths::root())
 }
 
 fn fmt(_: &mut Context) -> Result<Tally> {
-    Ok(Tally::check(cargo().args(["fmt", "--all", "--", "--check"]).succeeds()?))
+    Ok(Tally::check(
+        cargo().args(["fmt", "--all", "--", "--check"]).succeeds()?,
+    ))
 }
 
 fn clippy(_: &mut Context) -> Result<Tally> {
     Ok(Tally::check(
-        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]).succeeds()?,
+        cargo()
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .succeeds()?,
     ))
 }
 
@@ -42,6 +66,14 @@ fn cargo_test(_: &mut Context) -> Result<Tally> {
 /// The engine must build for wasm32-unknown-unknown: the edge worker and the browser use it.
 fn engine_wasm_build(_: &mut Context) -> Result<Tally> {
     Ok(Tally::check(
-        cargo().args(["build", "--package", "engine", "--target", "wasm32-unknown-unknown"]).succeeds()?,
+        cargo()
+            .args([
+                "build",
+                "--package",
+                "engine",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .succeeds()?,
     ))
 }
