@@ -49,11 +49,6 @@ impl Cmd {
         self
     }
 
-    /// The command as a person would type it, for messages.
-    pub(crate) fn display(&self) -> &str {
-        &self.display
-    }
-
     /// Run with inherited stdio; fail unless it exits with 0.
     pub(crate) fn run(mut self) -> Result<()> {
         let status = self

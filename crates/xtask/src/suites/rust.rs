@@ -53,8 +53,17 @@ fn clippy(_: &mut Context) -> Result<Tally> {
     ))
 }
 
-fn cargo_test(_: &mut Context) -> Result<Tally> {
-    let (ok, output) = cargo().args(["test", "--workspace"]).tee()?;
+/// `cargo test --workspace`. Integration tests that need PostgreSQL (e.g. the stand-in's) find
+/// a throwaway cluster with the schema loaded through SCALESTREAM_TEST_DB_HOST / _PORT /
+/// _PASSWORD.
+fn cargo_test(context: &mut Context) -> Result<Tally> {
+    let cluster = context.database()?;
+    let (ok, output) = cargo()
+        .args(["test", "--workspace"])
+        .env("SCALESTREAM_TEST_DB_HOST", "127.0.0.1")
+        .env("SCALESTREAM_TEST_DB_PORT", cluster.port.to_string())
+        .env("SCALESTREAM_TEST_DB_PASSWORD", crate::pg::LOCAL_PASSWORD)
+        .tee()?;
     let mut tally = count_libtest(&output);
     if !ok && tally.failed == 0 {
         // A build failure or a crashed test binary: count it, never report a silent pass.
