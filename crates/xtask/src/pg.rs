@@ -41,6 +41,78 @@ pub(crate) struct Cluster {
     durable: bool,
 }
 
+/// Throwaway clusters this process started. The server runs in its own session (pg_ctl
+/// detaches it), so Ctrl-C does not reach it: an interrupted run must stop them itself.
+static OWNED: Mutex<Vec<Cluster>> = Mutex::new(Vec::new());
+
+fn own(cluster: &Cluster) {
+    let mut owned = OWNED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !owned.iter().any(|known| known.name == cluster.name) {
+        owned.push(cluster.clone());
+    }
+}
+
+fn disown(cluster: &Cluster) {
+    let mut owned = OWNED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    owned.retain(|known| known.name != cluster.name);
+}
+
+/// Stop and delete every throwaway cluster (and half-built template) this process started.
+/// For Ctrl-C handlers.
+pub(crate) fn destroy_owned_clusters() {
+    let owned: Vec<Cluster> = OWNED
+        .lock()
+        .map(|mut owned| owned.drain(..).collect())
+        .unwrap_or_default();
+    for cluster in owned {
+        cluster.destroy().ok();
+    }
+}
+
+/// Delete throwaway clusters and half-built templates left by runs that were killed (their
+/// folder names end with the process id, and that process is gone).
+fn prune_abandoned_clusters() {
+    let Ok(probe) = Cluster::at("probe", 0, false) else {
+        return;
+    };
+    let Some(parent) = probe.data_dir.parent() else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = owning_process(&name) else {
+            continue;
+        };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        if let Ok(cluster) = Cluster::at(&name, 0, false) {
+            cluster.destroy().ok();
+        }
+    }
+}
+
+/// The process id a throwaway cluster's folder is named after (`<name>-<pid>`, or
+/// `template-<key>.building-<pid>`); None for the dev cluster and finished templates.
+fn owning_process(folder: &str) -> Option<u32> {
+    if folder == "dev" {
+        return None;
+    }
+    let digits = match folder.split_once(".building-") {
+        Some((_, pid)) => pid,
+        None if folder.starts_with("template-") => return None,
+        None => folder.rsplit_once('-')?.1,
+    };
+    digits.parse().ok()
+}
+
 /// Which PostgreSQL 15 binaries to use: `pg_config --bindir` of version 15, else Debian's path.
 pub(crate) fn bin_dir() -> Result<PathBuf> {
     let debian = PathBuf::from("/usr/lib/postgresql/15/bin");
@@ -66,6 +138,7 @@ impl Cluster {
 
     /// A throwaway cluster for one test run, on a free port, not yet initialized.
     pub(crate) fn throwaway(name: &str) -> Result<Cluster> {
+        prune_abandoned_clusters();
         let port = free_port()?;
         let cluster = Cluster::at(&format!("{name}-{}", std::process::id()), port, false)?;
         if cluster.data_dir.exists() {
@@ -165,6 +238,9 @@ impl Cluster {
         if self.is_running() {
             return Ok(());
         }
+        if !self.durable {
+            own(self);
+        }
         let mut options = vec![
             format!("-p {}", self.port),
             "-c listen_addresses=127.0.0.1".to_owned(),
@@ -247,6 +323,7 @@ impl Cluster {
                 .with_context(|| format!("removing {}", self.data_dir.display()))?;
         }
         remove_symlink_if_dangling(&self.name);
+        disown(self);
         Ok(())
     }
 
@@ -621,6 +698,7 @@ fn build_template(template: &Cluster, key: &str) -> Result<()> {
         return Err(error.context("building the schema template"));
     }
     std::fs::remove_file(building.log_file()).ok();
+    disown(&building);
     if std::fs::rename(&building.data_dir, &template.data_dir).is_err() {
         // Another run finished the same template first: use theirs.
         building.destroy()?;
@@ -670,4 +748,30 @@ fn copy_data_dir(from: &Path, to: &Path) -> Result<()> {
         .read()
         .with_context(|| format!("copying the schema template to {}", to.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throwaway_folders_name_their_process() {
+        assert_eq!(owning_process("test-db-4242"), Some(4242));
+        assert_eq!(owning_process("lint-proof-17"), Some(17));
+        assert_eq!(
+            owning_process("template-89e566e460e156f8.building-99"),
+            Some(99)
+        );
+        assert_eq!(owning_process("template-89e566e460e156f8"), None);
+        assert_eq!(owning_process("dev"), None);
+        assert_eq!(owning_process("scratch"), None);
+    }
+
+    #[test]
+    fn sha256_is_lower_hex() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }
