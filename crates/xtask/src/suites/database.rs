@@ -14,9 +14,11 @@ pub(super) fn suites() -> Vec<Suite> {
 fn pgtap(context: &mut Context) -> Result<Tally> {
     let cluster = context.database()?;
     // As `supabase test db` does: pgTAP lives in the extensions schema during the tests.
+    // dblink lets a test open real concurrent connections (the plan-limit races).
     cluster
         .psql(SUPERUSER)
         .args(["-c", "create extension if not exists pgtap with schema extensions"])
+        .args(["-c", "create extension if not exists dblink with schema extensions"])
         .read()?;
     let files = pg::sorted_files(&paths::supabase().join("tests"), "sql")?;
     if files.is_empty() {
