@@ -293,9 +293,9 @@ $$;
 /*
  * Runs `statements` at the same time on separate, committed connections, each signed in as the
  * test user in `identifiers` (same position; NULL = postgres) and each returning one text
- * column. A gate connection first runs `gate_sql` in an open transaction (e.g. a row lock the
- * statements will wait for); once every statement is waiting on a lock, the gate commits and
- * they race. Returns each statement's outcome: 'ok: <value>' or '<SQLSTATE>: <message>'.
+ * column. A gate connection first runs the query `gate_sql` in an open transaction (e.g. a
+ * SELECT ... FOR UPDATE of the row the statements will lock); once every statement is waiting
+ * on a lock, the gate commits and they race. Returns each statement's outcome: 'ok: <value>' or '<SQLSTATE>: <message>'.
  */
 create or replace function tests.run_concurrently(statements text[], identifiers text[], gate_sql text)
 returns table (attempt integer, outcome text)
@@ -310,7 +310,8 @@ declare
 begin
   perform extensions.dblink_connect('tests_gate', tests.dblink_connection_string('tests_gate'));
   perform extensions.dblink_exec('tests_gate', 'begin');
-  perform extensions.dblink_exec('tests_gate', gate_sql);
+  perform * from extensions.dblink('tests_gate', format('select count(*)::text from (%s) as gate', gate_sql))
+    as locked (rows text);
   for i in 1 .. attempts loop
     connection := 'tests_race_' || i;
     perform extensions.dblink_connect(connection, tests.dblink_connection_string('tests_race'));
@@ -323,6 +324,8 @@ begin
     perform extensions.dblink_send_query(connection, statements[i]);
   end loop;
   loop
+    -- pg_stat_activity is read once per transaction unless the snapshot is cleared.
+    perform pg_catalog.pg_stat_clear_snapshot();
     select count(*) into waiting
     from pg_catalog.pg_stat_activity
     where application_name = 'tests_race' and wait_event_type = 'Lock';
