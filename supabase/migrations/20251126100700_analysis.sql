@@ -54,7 +54,7 @@ comment on column public.analysis_jobs.distribution is
   'Awareness distribution so far: {"problem": n, "solution": n, "product": n}.';
 
 create index analysis_jobs_agency_id_idx on public.analysis_jobs (agency_id);
-create index analysis_jobs_client_id_created_at_idx on public.analysis_jobs (client_id, created_at desc);
+create index analysis_jobs_client_id_created_at_idx on public.analysis_jobs (client_id, agency_id, created_at desc);
 create index analysis_jobs_requested_by_idx on public.analysis_jobs (requested_by);
 create index analysis_jobs_unfinished_idx on public.analysis_jobs (created_at) where status in ('queued', 'running');
 
@@ -131,7 +131,7 @@ create table public.analysis_batches (
 
 comment on table public.analysis_batches is 'A bounded slice of a job, claimed by a worker with a lease.';
 
-create index analysis_batches_agency_id_idx on public.analysis_batches (agency_id);
+create index analysis_batches_agency_id_idx on public.analysis_batches (agency_id, job_id);
 create index analysis_batches_claimable_idx on public.analysis_batches (job_id, batch_index)
   where status in ('pending', 'running');
 
@@ -167,8 +167,8 @@ create table public.transcript_insights (
 comment on table public.transcript_insights is
   'Per-transcript result of a job: awareness level, confidence, and the quotes and signals that decided it.';
 
-create index transcript_insights_agency_id_idx on public.transcript_insights (agency_id);
-create index transcript_insights_transcript_id_idx on public.transcript_insights (transcript_id);
+create index transcript_insights_agency_id_idx on public.transcript_insights (agency_id, job_id);
+create index transcript_insights_transcript_id_idx on public.transcript_insights (transcript_id, agency_id);
 
 create trigger keep_columns_unchanged
   before update on public.transcript_insights
@@ -188,7 +188,8 @@ create table public.analysis_results (
     references public.clients (id, agency_id) on delete cascade,
   constraint analysis_results_job_belongs_to_agency foreign key (job_id, agency_id)
     references public.analysis_jobs (id, agency_id) on delete cascade,
-  constraint analysis_results_one_per_job unique (job_id),
+  -- job_id alone determines agency_id, so this is one result per job.
+  constraint analysis_results_one_per_job unique (job_id, agency_id),
   constraint analysis_results_awareness_distribution_is_object check (jsonb_typeof(awareness_distribution) = 'object'),
   constraint analysis_results_segment_profiles_is_array check (jsonb_typeof(segment_profiles) = 'array'),
   constraint analysis_results_outcome_phrases_is_array check (jsonb_typeof(outcome_phrases) = 'array'),
@@ -198,7 +199,7 @@ create table public.analysis_results (
 comment on table public.analysis_results is 'The forensic report of one completed job.';
 
 create index analysis_results_agency_id_idx on public.analysis_results (agency_id);
-create index analysis_results_client_id_created_at_idx on public.analysis_results (client_id, created_at desc);
+create index analysis_results_client_id_created_at_idx on public.analysis_results (client_id, agency_id, created_at desc);
 
 create trigger keep_columns_unchanged
   before update on public.analysis_results

@@ -27,8 +27,8 @@ comment on table public.usage_tracking is 'Metered actions per agency and client
 
 create index usage_tracking_agency_id_action_occurred_at_idx
   on public.usage_tracking (agency_id, action, occurred_at desc);
-create index usage_tracking_client_id_idx on public.usage_tracking (client_id);
-create index usage_tracking_job_id_idx on public.usage_tracking (job_id);
+create index usage_tracking_client_id_idx on public.usage_tracking (client_id, agency_id);
+create index usage_tracking_job_id_idx on public.usage_tracking (job_id, agency_id);
 create index usage_tracking_user_id_idx on public.usage_tracking (user_id);
 
 alter table public.usage_tracking enable row level security;

@@ -61,10 +61,10 @@ comment on table public.content_versions is
 comment on column public.content_versions.body is
   'The content (email sequence, SMS set or deck outline) as produced by crates/engine, as JSON.';
 
-create index content_versions_agency_id_idx on public.content_versions (agency_id);
+create index content_versions_agency_id_idx on public.content_versions (agency_id, client_id);
 create index content_versions_lineage_idx on public.content_versions (client_id, awareness_level, content_type, version desc);
-create index content_versions_job_id_idx on public.content_versions (job_id);
-create index content_versions_parent_id_idx on public.content_versions (parent_id);
+create index content_versions_job_id_idx on public.content_versions (job_id, agency_id);
+create index content_versions_parent_id_idx on public.content_versions (parent_id, agency_id);
 create index content_versions_created_by_idx on public.content_versions (created_by);
 create unique index content_versions_one_live_per_lineage
   on public.content_versions (client_id, awareness_level, content_type) where status = 'live';

@@ -50,9 +50,9 @@ comment on table public.performance_tracking is 'One booked call: which content 
 comment on column public.performance_tracking.booking_ref is 'The booking''s id in the CRM or scheduler (no personal data).';
 comment on column public.performance_tracking.prospect_ref is 'An opaque reference to the prospect in the CRM (no personal data).';
 
-create index performance_tracking_agency_id_idx on public.performance_tracking (agency_id);
+create index performance_tracking_agency_id_idx on public.performance_tracking (agency_id, client_id);
 create index performance_tracking_client_id_scheduled_idx on public.performance_tracking (client_id, scheduled_call_at desc);
-create index performance_tracking_content_version_id_idx on public.performance_tracking (content_version_id);
+create index performance_tracking_content_version_id_idx on public.performance_tracking (content_version_id, agency_id);
 
 create trigger set_updated_at
   before update on public.performance_tracking

@@ -20,7 +20,7 @@ create table public.feedback_loop (
 
 comment on table public.feedback_loop is 'A person''s rating and comment on one content version.';
 
-create index feedback_loop_agency_id_idx on public.feedback_loop (agency_id);
+create index feedback_loop_agency_id_idx on public.feedback_loop (agency_id, content_version_id);
 create index feedback_loop_created_by_idx on public.feedback_loop (created_by);
 
 create trigger set_updated_at
