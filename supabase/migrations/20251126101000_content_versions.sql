@@ -14,7 +14,7 @@ create table public.content_versions (
   id uuid primary key default gen_random_uuid(),
   agency_id uuid not null,
   client_id uuid not null,
-  job_id uuid,
+  job_id uuid, -- the analysis it was generated from; NULL when written by hand or the job was deleted
   awareness_level text not null,
   content_type text not null,
   version integer not null default 1,
@@ -76,7 +76,7 @@ create trigger set_updated_at
 create trigger keep_columns_unchanged
   before update on public.content_versions
   for each row execute function private.keep_columns_unchanged(
-    'id', 'agency_id', 'client_id', 'job_id', 'awareness_level', 'content_type', 'version', 'parent_id',
+    'id', 'agency_id', 'client_id', 'awareness_level', 'content_type', 'version', 'parent_id',
     'body', 'created_by', 'created_at'
   );
 

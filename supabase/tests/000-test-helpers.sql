@@ -16,6 +16,7 @@
  *   tests.run_concurrently(...)            real concurrent connections through dblink
  */
 begin;
+set local client_min_messages = warning;
 select plan(1);
 
 create schema if not exists tests;
