@@ -6,7 +6,8 @@
  *   transcript_ids NULL: every parsed transcript of the client not yet in a completed job.
  *   idempotency_key: a retry with the same key returns the first job and counts nothing.
  * Errors: 42501 not a member of the client's agency (or client unknown); PT402 subscription
- * not active or monthly analysis limit reached; 22023 bad arguments or nothing to analyze.
+ * not active or monthly analysis limit reached; PT409 idempotency key used for another client;
+ * 22023 bad arguments or nothing to analyze.
  */
 create function private.start_analysis(
   target_client_id uuid, requested_transcript_ids uuid[], key text, requested_batch_size integer
@@ -41,6 +42,9 @@ begin
 
   if key is not null then
     select * into job from public.analysis_jobs where agency_id = client.agency_id and idempotency_key = key;
+    if found and job.client_id <> target_client_id then
+      raise exception 'this idempotency key was already used for another client''s analysis' using errcode = 'PT409';
+    end if;
     if found then
       return job;
     end if;

@@ -88,11 +88,12 @@ create trigger touch_clients
 /*
  * Numbers a new version within its lineage (client, awareness level, content type) and links
  * it to its parent (by default the lineage's latest version). New versions start as drafts.
+ * Runs as the caller: a lineage lives in one agency, so the caller's row level security lets
+ * it see the whole lineage and nothing else.
  */
 create function private.number_content_version()
 returns trigger
 language plpgsql
-security definer
 set search_path = ''
 as $$
 declare

@@ -330,7 +330,11 @@ begin
     select count(*) into waiting
     from pg_catalog.pg_stat_activity
     where application_name = 'tests_race' and wait_event_type = 'Lock';
-    exit when waiting = attempts or clock_timestamp() > deadline;
+    exit when waiting = attempts;
+    if clock_timestamp() > deadline then
+      raise exception 'only % of % statements were waiting behind the gate after 10 s', waiting, attempts
+        using hint = 'The gate must lock what the statements lock; call this as postgres (reset role).';
+    end if;
     perform pg_catalog.pg_sleep(0.01);
   end loop;
   perform extensions.dblink_exec('tests_gate', 'commit');

@@ -4,7 +4,7 @@
  * progress broadcasts the jobs send.
  */
 begin;
-select plan(36);
+select plan(37);
 select tests.create_two_agencies();
 
 -- Five more parsed transcripts and one still pending for A's client.
@@ -43,6 +43,11 @@ select is(
 );
 select is((select count(*) from usage_tracking where agency_id = tests.id('a.agency') and action = 'analysis_started'), 3::bigint,
   'and is counted once (fixture 1 + 2 started here)');
+reset role;
+insert into clients (agency_id, name) values (tests.id('a.agency'), 'Second client');
+select tests.authenticate_as('a_member');
+select is(tests.try(format('select start_analysis(%L, null, %L)', (select id from clients where name = 'Second client'), 'retry-key')),
+  'PT409: this idempotency key was already used for another client''s analysis', 'the same key for another client is a conflict');
 
 select is(tests.try(format('select start_analysis(%L, array[%L]::uuid[])', tests.id('a.client'), tests.id('b.transcript'))),
   '22023: some transcripts do not belong to this client', 'another agency''s transcript cannot be slipped in');

@@ -1,5 +1,6 @@
 /*
- * Plan limits under real concurrency (security-tests.md cases 17-19). The other connections
+ * Plan limits under real concurrency (security-tests.md cases 17-19), and concurrent saves of
+ * one piece of content. The other connections
  * only see committed data, so the setup below commits (before `begin`) and the end of the file
  * deletes it again. tests.run_concurrently opens one connection per attempt through dblink,
  * holds them all behind a lock on the agency row, then releases them at once.
@@ -24,6 +25,9 @@ begin
   insert into public.transcripts (agency_id, client_id, file_name, content_sha256, size_bytes, parse_status, canonical)
   values (analyses_agency, client_id, 'race.txt', repeat('f', 64), 10, 'parsed', '{}');
   insert into public.usage_tracking (agency_id, action) select analyses_agency, 'analysis_started' from generate_series(1, 9);
+  -- Concurrent saves of one piece of content.
+  insert into public.content_versions (agency_id, client_id, awareness_level, content_type, body)
+  values (analyses_agency, client_id, 'problem', 'sms', '{"messages": ["v1"]}');
   -- Case 18: a starter agency with 4 of its 5 clients.
   insert into public.clients (agency_id, name) select clients_agency, 'Client ' || n from generate_series(1, 4) as n;
   -- Case 19: a growth agency with 2 of its 3 seats taken, and two invitations out.
@@ -40,7 +44,7 @@ end
 $$;
 
 begin;
-select plan(12);
+select plan(13);
 
 -- Case 17: 10 concurrent starts with 1 analysis left.
 create temporary table analysis_race on commit drop as
@@ -110,6 +114,23 @@ select is(
   accept_invitation((select token from refused)) ->> 'role',
   'member',
   'after an upgrade the refused person joins with the same invitation'
+);
+
+-- Concurrent saves in one content lineage get consecutive version numbers.
+reset role;
+create temporary table save_race on commit drop as
+select * from tests.run_concurrently(
+  array(select format($$insert into public.content_versions (agency_id, client_id, awareness_level, content_type, body)
+                        values (%L, %L, 'problem', 'sms', '{"messages": ["edit %s"]}') returning version::text$$,
+                      tests.id('race.analyses_agency'), tests.id('race.client'), n)
+        from generate_series(1, 5) as n),
+  array_fill('race_owner'::text, array[5]),
+  format($$select pg_advisory_xact_lock(hashtextextended(%L, 0))$$, tests.id('race.client') || ':problem:sms')
+);
+select is(
+  (select array_agg(outcome order by outcome) from save_race),
+  array['ok: 2', 'ok: 3', 'ok: 4', 'ok: 5', 'ok: 6'],
+  '5 concurrent saves of the same content become versions 2 to 6'
 );
 
 select * from finish();
