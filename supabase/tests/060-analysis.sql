@@ -4,7 +4,7 @@
  * progress broadcasts the jobs send.
  */
 begin;
-select plan(37);
+select plan(40);
 select tests.create_two_agencies();
 
 -- Five more parsed transcripts and one still pending for A's client.
@@ -138,7 +138,9 @@ select is(
   '1/1/3/3',
   'the job reports the failed batch'
 );
+select is((select status from clients where id = tests.id('a.client')), 'analyzing', 'the client is analyzing while jobs run');
 update analysis_jobs set status = 'completed' where id = (select id from started);
+select is((select status from clients where id = tests.id('a.client')), 'ready', 'when a job completes the client is ready');
 select is(tests.try(format($$update analysis_jobs set status = 'running' where id = %L$$, (select id from started))),
   '23514: an analysis job cannot go from completed to running', 'a finished job stays finished');
 
@@ -149,6 +151,12 @@ select is(
    where topic = 'job:' || (select id from started) and event = 'progress' and private),
   array['completed', 'queued', 'running'],
   'every status of the job was broadcast on job:<id>'
+);
+select is(
+  (select array_agg(payload ->> 'status' order by payload ->> 'status') from realtime.messages
+   where topic = 'agency:' || tests.id('a.agency') and event = 'analysis_job' and payload ->> 'job_id' = (select id::text from started)),
+  array['completed', 'queued', 'running'],
+  'status changes also went out on agency:<id> for dashboards'
 );
 select ok(
   exists (select 1 from realtime.messages
