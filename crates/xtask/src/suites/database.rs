@@ -62,6 +62,10 @@ fn pg_prove(cluster: &Cluster, files: &[PathBuf]) -> Result<Tally> {
             "-c",
             "create extension if not exists dblink with schema extensions",
         ])
+        .args([
+            "-c",
+            "create extension if not exists dblink with schema extensions",
+        ])
         .read()?;
     let cmd = Cmd::new("pg_prove")
         .args(["--verbose", "--failures"])
