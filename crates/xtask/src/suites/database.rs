@@ -59,8 +59,6 @@ fn pg_prove(cluster: &Cluster, files: &[PathBuf]) -> Result<Tally> {
         .args([
             "-c",
             "create extension if not exists pgtap with schema extensions",
-            "-c",
-            "create extension if not exists dblink with schema extensions",
         ])
         .args([
             "-c",
