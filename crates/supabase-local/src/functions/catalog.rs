@@ -6,6 +6,10 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Files looked at when checking whether a function's source changed.
+const MAX_SOURCE_FILES: usize = 2000;
 
 /// Entry points looked for, in order.
 const ENTRY_POINTS: &[&str] = &[
@@ -59,6 +63,47 @@ pub fn is_function_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl FunctionSpec {
+    /// The newest modification time of the function's files and of the shared `_shared`
+    /// folder beside it: when it changes, the running process is outdated (the Supabase CLI
+    /// reloads functions on change too).
+    pub fn source_stamp(&self) -> Option<SystemTime> {
+        let mut budget = MAX_SOURCE_FILES;
+        let shared = self.dir.parent().map(|parent| parent.join("_shared"));
+        [Some(self.dir.clone()), shared]
+            .into_iter()
+            .flatten()
+            .filter_map(|dir| newest_modification(&dir, &mut budget))
+            .max()
+    }
+}
+
+/// The newest modification time below `dir` (node_modules skipped), looking at no more than
+/// `budget` entries.
+fn newest_modification(dir: &Path, budget: &mut usize) -> Option<SystemTime> {
+    let mut newest = std::fs::metadata(dir).and_then(|m| m.modified()).ok();
+    let entries = std::fs::read_dir(dir).ok()?;
+    for entry in entries.flatten() {
+        if *budget == 0 {
+            break;
+        }
+        *budget -= 1;
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        let modified = if file_type.is_dir() {
+            if entry.file_name() == "node_modules" {
+                continue;
+            }
+            newest_modification(&entry.path(), budget)
+        } else {
+            entry.metadata().and_then(|m| m.modified()).ok()
+        };
+        newest = newest.max(modified);
+    }
+    newest
 }
 
 impl Catalog {
@@ -156,6 +201,31 @@ mod tests {
         for missing in ["_shared", "no-entry", "nope", "", "../echo", "echo/x", ".."] {
             assert_eq!(catalog.find(missing), None, "{missing}");
         }
+    }
+
+    #[test]
+    fn notices_source_changes_in_the_function_and_shared_code() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("report/lib")).unwrap();
+        std::fs::create_dir_all(root.path().join("_shared")).unwrap();
+        std::fs::write(root.path().join("report/index.ts"), "").unwrap();
+        let catalog = Catalog::new(root.path(), &BTreeMap::new(), &[]);
+        let function = catalog.find("report").unwrap();
+        let touch = |path: &str, seconds: u64| {
+            let file = std::fs::File::options()
+                .create(true)
+                .append(true)
+                .open(root.path().join(path))
+                .unwrap();
+            file.set_modified(SystemTime::now() + std::time::Duration::from_secs(seconds))
+                .unwrap();
+        };
+        let before = function.source_stamp().unwrap();
+        touch("report/lib/util.ts", 10);
+        let after_lib = function.source_stamp().unwrap();
+        assert!(after_lib > before);
+        touch("_shared/cors.ts", 20);
+        assert!(function.source_stamp().unwrap() > after_lib);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! Errors as the Supabase CLI's runtime gives them: unknown function 404, boot failure 503
 //! `BOOT_ERROR`, a process dying mid-request 500 `WORKER_ERROR`, the wall-clock limit 504
 //! (the process is then restarted, as hosted kills the worker), a body over the limit 413.
+//! A function whose files (or `_shared`) changed is restarted on its next call, as
+//! `supabase functions serve` reloads.
 //!
 //! - `catalog`: which functions exist, and their `verify_jwt`.
 //! - `process`: starting and stopping one function's process group.
@@ -26,10 +28,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 const PRELUDE: &str = include_str!("prelude.ts");
 
-/// A started function and the generation that tells restarts apart.
+/// A started function, the generation that tells restarts apart, and the state of its
+/// source when it started.
 struct Running {
     process: process::FunctionProcess,
     generation: u64,
+    source_stamp: Option<std::time::SystemTime>,
 }
 
 /// One function's process, started at most once at a time.
@@ -138,15 +142,18 @@ impl FunctionsState {
             .clone()
     }
 
-    /// The running process for `function`, starting it if needed.
+    /// The running process for `function`, starting it if needed (or if its source
+    /// changed since it started).
     async fn ensure_running(
         &self,
         function: &catalog::FunctionSpec,
     ) -> Result<Target, process::BootError> {
         let slot = self.slot(&function.name);
         let mut running = slot.running.lock().await;
+        let source_stamp = function.source_stamp();
         if let Some(current) = running.as_ref()
             && current.process.is_alive()
+            && current.source_stamp == source_stamp
         {
             return Ok(Target {
                 port: current.process.port,
@@ -156,8 +163,8 @@ impl FunctionsState {
         if self.inner.shutting_down.load(Ordering::SeqCst) {
             return Err(process::BootError::Exited);
         }
-        if let Some(dead) = running.take() {
-            dead.process.stop().await;
+        if let Some(outdated) = running.take() {
+            outdated.process.stop().await;
         }
         let process = self.inner.launcher.start(function).await?;
         let generation = self.inner.generations.fetch_add(1, Ordering::Relaxed);
@@ -168,6 +175,7 @@ impl FunctionsState {
         *running = Some(Running {
             process,
             generation,
+            source_stamp,
         });
         Ok(target)
     }

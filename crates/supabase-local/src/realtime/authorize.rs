@@ -71,7 +71,7 @@ pub(super) fn verify_token(jwt: &Jwt, token: &str) -> Result<Grant, Refusal> {
                 .ok()
                 .and_then(|claims| claims.get("exp").and_then(Value::as_i64))
                 .unwrap_or_else(now_unix);
-            return Err(Refusal::expired(now_unix() - exp));
+            return Err(Refusal::expired(now_unix().saturating_sub(exp)));
         }
         Err(JwtError::BadSignature) => {
             return Err(Refusal::new(
@@ -95,9 +95,9 @@ pub(super) fn verify_token(jwt: &Jwt, token: &str) -> Result<Grant, Refusal> {
     let (Some(role), Some(exp)) = (role, exp) else {
         return Err(missing_claims());
     };
-    let remaining = exp - now_unix();
+    let remaining = exp.saturating_sub(now_unix());
     if remaining <= 0 {
-        return Err(Refusal::expired(-remaining));
+        return Err(Refusal::expired(remaining.saturating_neg()));
     }
     Ok(Grant {
         token: token.to_owned(),

@@ -69,7 +69,7 @@ pub(super) async fn serve(socket: WebSocket, connection: Connection) {
         let expiry = async move {
             match next_expiry {
                 Some(at) => {
-                    let wait = u64::try_from(at - now_unix()).unwrap_or(0);
+                    let wait = u64::try_from(at.saturating_sub(now_unix())).unwrap_or(0);
                     tokio::time::sleep(Duration::from_secs(wait)).await
                 }
                 None => std::future::pending().await,
@@ -296,7 +296,10 @@ impl Session {
             .collect();
         let mut frames = Vec::new();
         for (topic, expires_at) in expired {
-            let message = format!("Token has expired {} seconds ago", now - expires_at);
+            let message = format!(
+                "Token has expired {} seconds ago",
+                now.saturating_sub(expires_at)
+            );
             frames.extend(self.shut_down(&topic, &message));
         }
         frames
