@@ -3,9 +3,24 @@
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use supabase_client::browser::Client;
 
+/// Load the configuration, create the Supabase client, then show the app.
 #[component]
 pub fn App() -> impl IntoView {
+    let client = LocalResource::new(|| async { Client::new(crate::config::load().await) });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || client.get().map(|client| {
+                provide_context(client);
+                view! { <Pages/> }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Pages() -> impl IntoView {
     view! {
         <Router>
             <main>
