@@ -23,8 +23,10 @@ fn build_time() -> Option<ClientConfig> {
 }
 
 /// Load the configuration; never fails (a missing config.json falls back).
-pub async fn load() -> ClientConfig {
-    let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
+pub(crate) async fn load() -> ClientConfig {
+    let origin = web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default();
     let request = HttpRequest {
         method: Method::Get,
         url: format!("{origin}/config.json"),

@@ -48,7 +48,8 @@ pub(crate) fn config_json(supabase_url: &str, anon_key: &str) -> String {
 /// from memory, and every other extension-less path answered with index.html (client-side
 /// routes). Runs on background threads until the process ends.
 pub(crate) fn serve(dist: &Path, port: u16, config: String) -> Result<u16> {
-    let listener = TcpListener::bind(("127.0.0.1", port)).with_context(|| format!("binding 127.0.0.1:{port}"))?;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .with_context(|| format!("binding 127.0.0.1:{port}"))?;
     let port = listener.local_addr()?.port();
     let dist = Arc::new(dist.to_path_buf());
     let config = Arc::new(config);
@@ -92,15 +93,39 @@ fn answer(mut stream: TcpStream, dist: &Path, config: &str) -> std::io::Result<(
     let target = parts.next().unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
     if method != "GET" && method != "HEAD" {
-        return write_response(&mut stream, 405, "text/plain", b"method not allowed", method == "HEAD");
+        return write_response(
+            &mut stream,
+            405,
+            "text/plain",
+            b"method not allowed",
+            method == "HEAD",
+        );
     }
     if path == "/config.json" {
-        return write_response(&mut stream, 200, "application/json", config.as_bytes(), method == "HEAD");
+        return write_response(
+            &mut stream,
+            200,
+            "application/json",
+            config.as_bytes(),
+            method == "HEAD",
+        );
     }
     // Only plain relative segments: no `..`, no absolute paths, no backslashes.
-    let relative: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
-    if relative.iter().any(|segment| *segment == ".." || segment.contains('\\') || segment.starts_with('.')) {
-        return write_response(&mut stream, 400, "text/plain", b"bad path", method == "HEAD");
+    let relative: Vec<&str> = path
+        .split('/')
+        .filter(|segment| !segment.is_empty())
+        .collect();
+    if relative
+        .iter()
+        .any(|segment| *segment == ".." || segment.contains('\\') || segment.starts_with('.'))
+    {
+        return write_response(
+            &mut stream,
+            400,
+            "text/plain",
+            b"bad path",
+            method == "HEAD",
+        );
     }
     let mut file = dist.to_path_buf();
     for segment in &relative {
@@ -110,12 +135,30 @@ fn answer(mut stream: TcpStream, dist: &Path, config: &str) -> std::io::Result<(
         file = dist.join("index.html");
     }
     match std::fs::read(&file) {
-        Ok(bytes) => write_response(&mut stream, 200, content_type(&file), &bytes, method == "HEAD"),
-        Err(_) => write_response(&mut stream, 404, "text/plain", b"not found", method == "HEAD"),
+        Ok(bytes) => write_response(
+            &mut stream,
+            200,
+            content_type(&file),
+            &bytes,
+            method == "HEAD",
+        ),
+        Err(_) => write_response(
+            &mut stream,
+            404,
+            "text/plain",
+            b"not found",
+            method == "HEAD",
+        ),
     }
 }
 
-fn write_response(stream: &mut TcpStream, status: u16, content_type: &str, body: &[u8], head: bool) -> std::io::Result<()> {
+fn write_response(
+    stream: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+    head: bool,
+) -> std::io::Result<()> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",

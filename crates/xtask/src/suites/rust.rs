@@ -86,3 +86,13 @@ fn engine_wasm_build(_: &mut Context) -> Result<Tally> {
             .succeeds()?,
     ))
 }
+
+/// The browser crates only exist for wasm32: lint them there.
+fn web_clippy(_: &mut Context) -> Result<Tally> {
+    Ok(Tally::check(
+        cargo()
+            .args(["clippy", "--package", "web", "--package", "supabase-client"])
+            .args(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])
+            .succeeds()?,
+    ))
+}
