@@ -4,7 +4,7 @@
  * nothing or is refused; B's rows are unchanged afterwards.
  */
 begin;
-select plan(64);
+select plan(78);
 select tests.create_two_agencies();
 
 select tests.authenticate_as('a_owner');
@@ -70,6 +70,23 @@ select is(tests.try(format($$insert into performance_tracking (agency_id, client
 select is(tests.try(format($$insert into feedback_loop (agency_id, content_version_id, rating) values (%L, %L, 5)$$, tests.id('b.agency'), tests.id('b.content'))), '42501: new row violates row-level security policy for table "feedback_loop"', 'A cannot rate B''s content');
 select is(tests.try(format($$insert into analysis_jobs (agency_id, client_id, batch_size) values (%L, %L, 1)$$, tests.id('b.agency'), tests.id('b.client'))), '42501: permission denied for table analysis_jobs', 'jobs are created only by start_analysis');
 select is(tests.try(format($$insert into usage_tracking (agency_id, action) values (%L, 'analysis_started')$$, tests.id('b.agency'))), '42501: permission denied for table usage_tracking', 'A cannot write B''s usage');
+
+-- Tables only the service role (or an RPC) writes: no INSERT, UPDATE or DELETE for anyone else.
+select is(
+  tests.try(format(statement, tests.id('b.agency'))),
+  '42501: permission denied for table ' || table_name,
+  format('a member cannot %s %s', command, table_name)
+)
+from unnest(array['analysis_batches', 'transcript_insights', 'analysis_results', 'usage_tracking']) as table_name,
+     lateral (values
+       ('insert into', format('insert into %I (agency_id) values (%%L)', table_name)),
+       ('update', format('update %I set agency_id = agency_id where agency_id = %%L', table_name)),
+       ('delete from', format('delete from %I where agency_id = %%L', table_name))
+     ) as attempt (command, statement);
+select is(tests.try($$insert into agencies (name, slug) values ('Direct', 'direct-insert')$$),
+  '42501: permission denied for table agencies', 'agencies are created only by create_agency');
+select is(tests.try(format($$select create_invitation(%L, 'owner')$$, tests.id('b.agency'))),
+  '42501: only admins and owners of this agency can invite people', 'A cannot invite people into B');
 
 -- Moving A's own rows into B.
 select is(tests.try(format('update clients set agency_id = %L where id = %L', tests.id('b.agency'), tests.id('a.client'))), '42501: permission denied for table clients', 'A cannot move its client into B');

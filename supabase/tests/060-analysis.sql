@@ -4,7 +4,7 @@
  * progress broadcasts the jobs send.
  */
 begin;
-select plan(40);
+select plan(46);
 select tests.create_two_agencies();
 
 -- Five more parsed transcripts and one still pending for A's client.
@@ -139,7 +139,39 @@ select is(
   'the job reports the failed batch'
 );
 select is((select status from clients where id = tests.id('a.client')), 'analyzing', 'the client is analyzing while jobs run');
-update analysis_jobs set status = 'completed' where id = (select id from started);
+select tests.authenticate_as_service_role();
+select is(tests.try(format($$select finish_analysis_job(%L, '{}')$$, tests.id('a.job'))),
+  'PT409: the analysis job was cancelled', 'a cancelled job cannot be finished');
+select is(
+  (select status from finish_analysis_job(
+     (select id from started),
+     '{"segment_profiles": [{"awareness_level": "problem", "share": 0.67}], "recommendations": ["Name the cost of waiting."]}',
+     '[{"awareness_level": "problem", "content_type": "email_sequence", "body": {"emails": []}},
+       {"awareness_level": "product", "content_type": "sms", "body": {"messages": []}, "predicted_show_rate": 0.7, "predicted_show_rate_low": 0.6, "predicted_show_rate_high": 0.8}]')),
+  'completed',
+  'the last step stores the report and the drafts and completes the job'
+);
+select is(
+  (select awareness_distribution::text || ' ' || jsonb_array_length(segment_profiles) from analysis_results where job_id = (select id from started)),
+  '{"problem": 2, "product": 1} 1',
+  'the report keeps the job''s distribution'
+);
+select is(
+  (select array_agg(awareness_level || '/' || content_type || '/' || status order by awareness_level) from content_versions where job_id = (select id from started)),
+  array['problem/email_sequence/draft', 'product/sms/draft'],
+  'one draft per awareness level and content type'
+);
+select is(
+  (select status from finish_analysis_job((select id from started), '{}', '[{"awareness_level": "problem", "content_type": "sms", "body": {}}]')),
+  'completed',
+  'a retry returns the completed job'
+);
+select is(
+  (select count(*) from analysis_results where job_id = (select id from started))
+   + (select count(*) from content_versions where job_id = (select id from started)),
+  3::bigint,
+  'and writes nothing twice'
+);
 select is((select status from clients where id = tests.id('a.client')), 'ready', 'when a job completes the client is ready');
 select is(tests.try(format($$update analysis_jobs set status = 'running' where id = %L$$, (select id from started))),
   '23514: an analysis job cannot go from completed to running', 'a finished job stays finished');
