@@ -24,6 +24,10 @@ pub(super) fn suites() -> Vec<Suite> {
             name: "engine-wasm-build",
             run: engine_wasm_build,
         },
+        Suite {
+            name: "web-clippy",
+            run: web_clippy,
+        },
     ]
 }
 
