@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 /// Who a speaker is on a sales call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The agency's client's salesperson (closer, setter, account executive).
@@ -19,7 +21,9 @@ pub enum Role {
 }
 
 /// What happened with the booked call, when known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Showed,
@@ -64,8 +68,11 @@ pub enum AwarenessLevel {
 
 impl AwarenessLevel {
     /// All levels, in ascending order of awareness.
-    pub const ALL: [AwarenessLevel; 3] =
-        [AwarenessLevel::Problem, AwarenessLevel::Solution, AwarenessLevel::Product];
+    pub const ALL: [AwarenessLevel; 3] = [
+        AwarenessLevel::Problem,
+        AwarenessLevel::Solution,
+        AwarenessLevel::Product,
+    ];
 
     /// The name used in SQL, JSON and the UI.
     pub fn as_str(self) -> &'static str {

@@ -15,7 +15,10 @@ pub(crate) struct Cmd {
 impl Cmd {
     pub(crate) fn new(program: impl AsRef<OsStr>) -> Cmd {
         let display = program.as_ref().to_string_lossy().into_owned();
-        Cmd { inner: Command::new(program), display }
+        Cmd {
+            inner: Command::new(program),
+            display,
+        }
     }
 
     pub(crate) fn arg(mut self, arg: impl AsRef<OsStr>) -> Cmd {
@@ -44,11 +47,6 @@ impl Cmd {
     pub(crate) fn current_dir(mut self, dir: impl AsRef<Path>) -> Cmd {
         self.inner.current_dir(dir);
         self
-    }
-
-    /// The command as a person would type it, for messages.
-    pub(crate) fn display(&self) -> &str {
-        &self.display
     }
 
     /// Run with inherited stdio; fail unless it exits with 0.
@@ -145,5 +143,9 @@ pub(crate) fn on_path(program: &str) -> bool {
 
 /// Whether the current process runs as root (uid 0).
 pub(crate) fn is_root() -> bool {
-    Cmd::new("id").arg("-u").read().map(|uid| uid.trim() == "0").unwrap_or(false)
+    Cmd::new("id")
+        .arg("-u")
+        .read()
+        .map(|uid| uid.trim() == "0")
+        .unwrap_or(false)
 }

@@ -1,10 +1,11 @@
 //! `cargo xtask dev`: the product running locally with demo data, until Ctrl-C.
 
 use crate::pg::{self, Cluster, OWNER};
+use crate::stack::{Stack, StackOptions};
 use crate::{paths, setup};
 use anyhow::{Context, Result};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 #[derive(clap::Args)]
@@ -19,6 +20,7 @@ pub(crate) struct DevArgs {
 
 /// Local ports, read from supabase/config.toml so the real Supabase CLI and we agree.
 pub(crate) struct Ports {
+    /// The stand-in (Auth, REST, Realtime, Storage, Functions).
     pub(crate) api: u16,
     pub(crate) db: u16,
 }
@@ -35,7 +37,10 @@ pub(crate) fn ports() -> Result<Ports> {
             .and_then(|port| u16::try_from(port).ok())
             .unwrap_or(default)
     };
-    Ok(Ports { api: port("api", 54321), db: port("db", 54322) })
+    Ok(Ports {
+        api: port("api", 54321),
+        db: port("db", 54322),
+    })
 }
 
 pub(crate) fn run(args: DevArgs) -> Result<()> {
@@ -52,7 +57,8 @@ pub(crate) fn run(args: DevArgs) -> Result<()> {
     cluster.start()?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).context("installing Ctrl-C handler")?;
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("installing Ctrl-C handler")?;
 
     let report = pg::load_schema(&cluster, true);
     let report = match report {
@@ -71,21 +77,48 @@ pub(crate) fn run(args: DevArgs) -> Result<()> {
     if report.seeded {
         println!("dev: loaded demo data from supabase/seed.sql");
     }
-    print_status(&cluster);
+    let options = StackOptions {
+        port: Some(ports.api),
+        data_dir: Some(paths::local().join("storage")),
+        ..StackOptions::default()
+    };
+    let mut stack = match Stack::start(&cluster, &options) {
+        Ok(stack) => stack,
+        Err(error) => {
+            cluster.stop().ok();
+            return Err(error);
+        }
+    };
+    print_status(&cluster, &stack);
 
     while !stop.load(Ordering::SeqCst) {
+        if !stack.is_running() {
+            eprintln!(
+                "dev: supabase-local stopped unexpectedly:\n{}",
+                crate::stack::tail(&stack.log)
+            );
+            break;
+        }
         std::thread::sleep(Duration::from_millis(200));
     }
     println!("\ndev: stopping");
+    stack.stop();
     cluster.stop()?;
     Ok(())
 }
 
-fn print_status(cluster: &Cluster) {
+/// What `supabase status` prints, so the same instructions work locally and against the CLI.
+fn print_status(cluster: &Cluster, stack: &Stack) {
     println!();
     println!("ScaleStream is running locally. Press Ctrl-C to stop.");
     println!();
-    println!("         DB URL: {}", cluster.url(OWNER));
+    println!("         API URL: {}", stack.status.api_url);
+    println!("          DB URL: {}", cluster.url(OWNER));
+    println!("        anon key: {}", stack.status.anon_key);
+    println!("service_role key: {}", stack.status.service_role_key);
+    println!(" Publishable key: {}", stack.status.publishable_key);
+    println!("      Secret key: {}", stack.status.secret_key);
+    println!("      supabase-local log: {}", stack.log.display());
     println!();
     print_demo_users();
 }
@@ -94,8 +127,10 @@ fn print_status(cluster: &Cluster) {
 /// so the seed is the single place that knows them.
 fn print_demo_users() {
     let seed = std::fs::read_to_string(paths::supabase().join("seed.sql")).unwrap_or_default();
-    let users: Vec<&str> =
-        seed.lines().filter_map(|line| line.strip_prefix("-- demo user: ")).collect();
+    let users: Vec<&str> = seed
+        .lines()
+        .filter_map(|line| line.strip_prefix("-- demo user: "))
+        .collect();
     if users.is_empty() {
         return;
     }

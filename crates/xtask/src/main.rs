@@ -10,6 +10,7 @@ mod dev;
 mod paths;
 mod pg;
 mod setup;
+mod stack;
 mod suites;
 mod test;
 

@@ -23,7 +23,11 @@ pub(crate) const DATABASE: &str = "postgres";
 const SERVER_OS_USER: &str = "postgres";
 
 /// Tuning for throwaway test clusters: durability off, speed on.
-const TEST_SETTINGS: &[&str] = &["fsync=off", "synchronous_commit=off", "full_page_writes=off"];
+const TEST_SETTINGS: &[&str] = &[
+    "fsync=off",
+    "synchronous_commit=off",
+    "full_page_writes=off",
+];
 
 #[derive(Clone)]
 pub(crate) struct Cluster {
@@ -71,13 +75,22 @@ impl Cluster {
     fn at(name: &str, port: u16, durable: bool) -> Result<Cluster> {
         let run_as_postgres = is_root();
         let data_dir = cluster_dir(name, run_as_postgres)?;
-        Ok(Cluster { name: name.to_owned(), data_dir, port, bin_dir: bin_dir()?, run_as_postgres, durable })
+        Ok(Cluster {
+            name: name.to_owned(),
+            data_dir,
+            port,
+            bin_dir: bin_dir()?,
+            run_as_postgres,
+            durable,
+        })
     }
 
     fn server_cmd(&self, program: &str) -> Cmd {
         let path = self.bin_dir.join(program);
         if self.run_as_postgres {
-            Cmd::new("runuser").args(["-u", SERVER_OS_USER, "--"]).arg(path)
+            Cmd::new("runuser")
+                .args(["-u", SERVER_OS_USER, "--"])
+                .arg(path)
         } else {
             Cmd::new(path)
         }
@@ -104,7 +117,14 @@ impl Cluster {
             .server_cmd("initdb")
             .arg("--pgdata")
             .arg(&self.data_dir)
-            .args(["--username", SUPERUSER, "--auth", "scram-sha-256", "--encoding", "UTF8"])
+            .args([
+                "--username",
+                SUPERUSER,
+                "--auth",
+                "scram-sha-256",
+                "--encoding",
+                "UTF8",
+            ])
             .args(["--locale", "C.UTF-8", "--no-instructions"])
             .arg(format!("--pwfile={}", password_file.display()))
             .read();
@@ -114,7 +134,11 @@ impl Cluster {
     }
 
     pub(crate) fn is_running(&self) -> bool {
-        self.server_cmd("pg_ctl").arg("status").arg("--pgdata").arg(&self.data_dir).quiet_ok()
+        self.server_cmd("pg_ctl")
+            .arg("status")
+            .arg("--pgdata")
+            .arg(&self.data_dir)
+            .quiet_ok()
     }
 
     pub(crate) fn start(&self) -> Result<()> {
@@ -127,6 +151,8 @@ impl Cluster {
             "-c unix_socket_directories=''".to_owned(),
             "-c max_connections=200".to_owned(),
             "-c shared_preload_libraries=pg_stat_statements".to_owned(),
+            // As on hosted: the `supabase_realtime` publication is usable.
+            "-c wal_level=logical".to_owned(),
         ];
         if !self.durable {
             options.extend(TEST_SETTINGS.iter().map(|setting| format!("-c {setting}")));
@@ -159,7 +185,10 @@ impl Cluster {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                bail!("PostgreSQL cluster `{}` did not accept connections", self.name);
+                bail!(
+                    "PostgreSQL cluster `{}` did not accept connections",
+                    self.name
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -190,7 +219,10 @@ impl Cluster {
 
     /// A connection URL for `user` with the local password.
     pub(crate) fn url(&self, user: &str) -> String {
-        format!("postgresql://{user}:{LOCAL_PASSWORD}@127.0.0.1:{}/{DATABASE}", self.port)
+        format!(
+            "postgresql://{user}:{LOCAL_PASSWORD}@127.0.0.1:{}/{DATABASE}",
+            self.port
+        )
     }
 
     /// psql connected as `user`, stopping at the first error, no psqlrc, quiet.
@@ -234,15 +266,25 @@ fn cluster_dir(name: &str, run_as_postgres: bool) -> Result<PathBuf> {
 }
 
 fn server_user_can_reach(dir: &Path) -> bool {
-    Cmd::new("runuser").args(["-u", SERVER_OS_USER, "--", "test", "-x"]).arg(dir).quiet_ok()
+    Cmd::new("runuser")
+        .args(["-u", SERVER_OS_USER, "--", "test", "-x"])
+        .arg(dir)
+        .quiet_ok()
 }
 
 fn sanitize(text: &str) -> String {
-    text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 fn chown_to_server_user(path: &Path) -> Result<()> {
-    Cmd::new("chown").arg("-R").arg(format!("{SERVER_OS_USER}:")).arg(path).read().map(|_| ())
+    Cmd::new("chown")
+        .arg("-R")
+        .arg(format!("{SERVER_OS_USER}:"))
+        .arg(path)
+        .read()
+        .map(|_| ())
 }
 
 /// A TCP port on 127.0.0.1 that is free right now.
@@ -265,8 +307,14 @@ pub(crate) fn load_schema(cluster: &Cluster, seed: bool) -> Result<LoadReport> {
     let migrations_applied = apply_migrations(cluster)?;
     let seeded = seed && apply_seed(cluster)?;
     // The stand-in's schema cache listens on this channel, as PostgREST does.
-    cluster.psql(OWNER).args(["-c", "notify pgrst, 'reload schema'"]).read()?;
-    Ok(LoadReport { migrations_applied, seeded })
+    cluster
+        .psql(OWNER)
+        .args(["-c", "notify pgrst, 'reload schema'"])
+        .read()?;
+    Ok(LoadReport {
+        migrations_applied,
+        seeded,
+    })
 }
 
 /// Files of a folder with the given extension, sorted by name.
@@ -284,7 +332,9 @@ pub(crate) fn sorted_files(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> 
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Bootstrap files are applied once each, in name order, tracked in `_local_platform.applied`
@@ -300,7 +350,11 @@ fn apply_bootstrap(cluster: &Cluster) -> Result<()> {
         .args(["-c", "revoke all on schema _local_platform from public"])
         .read()
         .context("preparing the bootstrap history table")?;
-    let done = query_lines(cluster, SUPERUSER, "select name from _local_platform.applied")?;
+    let done = query_lines(
+        cluster,
+        SUPERUSER,
+        "select name from _local_platform.applied",
+    )?;
     for file in sorted_files(&paths::platform_bootstrap(), "sql")? {
         let name = file_name(&file);
         if done.contains(&name) {
@@ -312,7 +366,10 @@ fn apply_bootstrap(cluster: &Cluster) -> Result<()> {
             .arg("-f")
             .arg(&file)
             .arg("-c")
-            .arg(format!("insert into _local_platform.applied(name) values ({})", quote_literal(&name)))
+            .arg(format!(
+                "insert into _local_platform.applied(name) values ({})",
+                quote_literal(&name)
+            ))
             .read()
             .with_context(|| format!("applying platform bootstrap {name}"))?;
     }
@@ -358,14 +415,27 @@ fn apply_seed(cluster: &Cluster) -> Result<bool> {
     if !seed.is_file() {
         return Ok(false);
     }
-    let done = query_lines(cluster, SUPERUSER, "select name from _local_platform.applied")?;
+    let done = query_lines(
+        cluster,
+        SUPERUSER,
+        "select name from _local_platform.applied",
+    )?;
     if done.iter().any(|name| name == "seed.sql") {
         return Ok(false);
     }
-    cluster.psql(OWNER).arg("-1").arg("-f").arg(&seed).read().context("loading supabase/seed.sql")?;
+    cluster
+        .psql(OWNER)
+        .arg("-1")
+        .arg("-f")
+        .arg(&seed)
+        .read()
+        .context("loading supabase/seed.sql")?;
     cluster
         .psql(SUPERUSER)
-        .args(["-c", "insert into _local_platform.applied(name) values ('seed.sql')"])
+        .args([
+            "-c",
+            "insert into _local_platform.applied(name) values ('seed.sql')",
+        ])
         .read()?;
     Ok(true)
 }
@@ -373,7 +443,11 @@ fn apply_seed(cluster: &Cluster) -> Result<bool> {
 /// Run a query and return its rows as text lines (one column expected).
 pub(crate) fn query_lines(cluster: &Cluster, user: &str, sql: &str) -> Result<Vec<String>> {
     let output = cluster.psql(user).args(["-A", "-t", "-c", sql]).read()?;
-    Ok(output.lines().map(str::to_owned).filter(|line| !line.is_empty()).collect())
+    Ok(output
+        .lines()
+        .map(str::to_owned)
+        .filter(|line| !line.is_empty())
+        .collect())
 }
 
 /// A SQL string literal (standard_conforming_strings on).

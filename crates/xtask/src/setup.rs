@@ -23,11 +23,18 @@ pub(crate) fn run() -> Result<()> {
     let started = std::time::Instant::now();
     ensure_debian_packages()?;
     ensure_rust_target("wasm32-unknown-unknown")?;
-    ensure_cargo_tool("trunk", TRUNK_VERSION, &["--locked", "--no-default-features", "--features", "rustls"])?;
+    ensure_cargo_tool(
+        "trunk",
+        TRUNK_VERSION,
+        &["--locked", "--no-default-features", "--features", "rustls"],
+    )?;
     let bindgen = wasm_bindgen_version()?;
     ensure_cargo_tool("wasm-bindgen", &bindgen, &[])?;
     ensure_node_modules()?;
-    println!("setup: everything is in place ({:.1} s)", started.elapsed().as_secs_f64());
+    println!(
+        "setup: everything is in place ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -40,8 +47,11 @@ fn package_installed(package: &str) -> bool {
 }
 
 fn ensure_debian_packages() -> Result<()> {
-    let missing: Vec<&str> =
-        DEBIAN_PACKAGES.iter().copied().filter(|package| !package_installed(package)).collect();
+    let missing: Vec<&str> = DEBIAN_PACKAGES
+        .iter()
+        .copied()
+        .filter(|package| !package_installed(package))
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -53,7 +63,10 @@ fn ensure_debian_packages() -> Result<()> {
         );
     }
     println!("setup: installing Debian packages: {}", missing.join(" "));
-    Cmd::new("apt-get").args(["update", "-qq"]).env("DEBIAN_FRONTEND", "noninteractive").run()?;
+    Cmd::new("apt-get")
+        .args(["update", "-qq"])
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .run()?;
     Cmd::new("apt-get")
         .args(["install", "-y", "-qq", "--no-install-recommends"])
         .args(&missing)
@@ -62,7 +75,9 @@ fn ensure_debian_packages() -> Result<()> {
 }
 
 fn ensure_rust_target(target: &str) -> Result<()> {
-    let installed = Cmd::new("rustup").args(["target", "list", "--installed"]).read()?;
+    let installed = Cmd::new("rustup")
+        .args(["target", "list", "--installed"])
+        .read()?;
     if installed.lines().any(|line| line.trim() == target) {
         return Ok(());
     }
@@ -72,9 +87,14 @@ fn ensure_rust_target(target: &str) -> Result<()> {
 
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
 pub(crate) fn wasm_bindgen_version() -> Result<String> {
-    let lock = std::fs::read_to_string(paths::root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let lock =
+        std::fs::read_to_string(paths::root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let lock: toml::Table = toml::from_str(&lock).context("parsing Cargo.lock")?;
-    let packages = lock.get("package").and_then(|value| value.as_array()).cloned().unwrap_or_default();
+    let packages = lock
+        .get("package")
+        .and_then(|value| value.as_array())
+        .cloned()
+        .unwrap_or_default();
     packages
         .iter()
         .filter_map(|package| package.as_table())
@@ -99,7 +119,11 @@ fn ensure_cargo_tool(binary: &str, version: &str, extra_args: &[&str]) -> Result
     if current.split_whitespace().any(|word| word == version) {
         return Ok(());
     }
-    let package = if binary == "wasm-bindgen" { "wasm-bindgen-cli" } else { binary };
+    let package = if binary == "wasm-bindgen" {
+        "wasm-bindgen-cli"
+    } else {
+        binary
+    };
     println!("setup: installing {package} {version} (takes a while on a fresh machine)");
     // Tools need not be fast, only built fast: a lightly optimised build halves the time.
     Cmd::new("cargo")

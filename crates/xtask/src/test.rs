@@ -30,7 +30,17 @@ pub(crate) struct Tally {
 impl Tally {
     /// One check that passed or failed (fmt, clippy, a build).
     pub(crate) fn check(ok: bool) -> Tally {
-        if ok { Tally { passed: 1, failed: 0 } } else { Tally { passed: 0, failed: 1 } }
+        if ok {
+            Tally {
+                passed: 1,
+                failed: 0,
+            }
+        } else {
+            Tally {
+                passed: 0,
+                failed: 1,
+            }
+        }
     }
 
     pub(crate) fn add(&mut self, other: Tally) {
@@ -110,7 +120,13 @@ pub(crate) fn run(args: TestArgs) -> Result<()> {
 
     let selected: Vec<&Suite> = all
         .iter()
-        .filter(|suite| args.only.is_empty() || args.only.iter().any(|word| suite.name.contains(word.as_str())))
+        .filter(|suite| {
+            args.only.is_empty()
+                || args
+                    .only
+                    .iter()
+                    .any(|word| suite.name.contains(word.as_str()))
+        })
         .collect();
     let mut context = Context::default();
     let mut total = Tally::default();
@@ -120,7 +136,10 @@ pub(crate) fn run(args: TestArgs) -> Result<()> {
         let started = Instant::now();
         let tally = (suite.run)(&mut context).unwrap_or_else(|error| {
             eprintln!("suite {} could not run: {error:#}", suite.name);
-            Tally { passed: 0, failed: 1 }
+            Tally {
+                passed: 0,
+                failed: 1,
+            }
         });
         let line = format!(
             "{:<24} {:>5} passed {:>4} failed  ({:.0} s)",
@@ -150,7 +169,10 @@ pub(crate) fn run(args: TestArgs) -> Result<()> {
 /// Count results in the output of `cargo test` (libtest's `test result:` lines).
 pub(crate) fn count_libtest(output: &str) -> Tally {
     let mut tally = Tally::default();
-    for line in output.lines().filter(|line| line.trim_start().starts_with("test result:")) {
+    for line in output
+        .lines()
+        .filter(|line| line.trim_start().starts_with("test result:"))
+    {
         tally.passed += number_before(line, " passed");
         tally.failed += number_before(line, " failed");
     }

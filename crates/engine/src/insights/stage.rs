@@ -227,7 +227,7 @@ mod tests {
         let params = StageParameters::default();
         let late = StageSentence {
             position: 0.8,
-            weights: [0.0, 0.0, 2.9],
+            weights: [0.0, 1.0, 2.5],
             cues: vec![0],
             ..Default::default()
         };
@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(
             assessment.level,
             AwarenessLevel::Solution,
-            "2.9 × 0.7 = 2.03: below τ product, above τ solution"
+            "product 2.5 × 0.7 = 1.75 is below τ; with solution cues the cumulative 2.45 passes"
         );
         assert_eq!(assessment.exit_level, AwarenessLevel::Product);
         assert_eq!(assessment.entry_level, AwarenessLevel::Problem);

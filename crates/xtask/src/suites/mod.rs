@@ -1,6 +1,7 @@
 //! The test suites of `cargo xtask test`, by area. Each area's file lists its suites; the
 //! order here is the order they run in (cheap and fundamental first).
 
+mod compat;
 mod database;
 mod rust;
 
@@ -10,5 +11,6 @@ pub(crate) fn all() -> Vec<Suite> {
     let mut suites = Vec::new();
     suites.extend(rust::suites());
     suites.extend(database::suites());
+    suites.extend(compat::suites());
     suites
 }

@@ -1,0 +1,221 @@
+//! PostgreSQL access. Each service uses its own pool and login role, as on hosted Supabase:
+//! the Data API (PostgREST, and the user-role checks of Storage) connects as `authenticator`
+//! and switches to the caller's role per transaction; GoTrue connects as
+//! `supabase_auth_admin`; Storage writes as `supabase_storage_admin`; Realtime as
+//! `supabase_realtime_admin`.
+
+use crate::settings::DatabaseSettings;
+use anyhow::{Context, Result};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use serde_json::Value;
+use tokio_postgres::{NoTls, Transaction};
+
+/// The service pools.
+#[derive(Clone)]
+pub struct Database {
+    /// As `authenticator` (NOINHERIT; may SET ROLE to anon / authenticated / service_role).
+    pub api: Pool,
+    /// As `supabase_auth_admin` (owns the auth schema).
+    pub auth: Pool,
+    /// As `supabase_storage_admin` (owns storage.objects / buckets).
+    pub storage: Pool,
+    /// As `supabase_realtime_admin` (reads realtime.messages; probes join rights).
+    pub realtime: Pool,
+    pub settings: DatabaseSettings,
+}
+
+fn pool(settings: &DatabaseSettings, user: &str, application_name: &str) -> Result<Pool> {
+    let mut config = tokio_postgres::Config::new();
+    config
+        .host(&settings.host)
+        .port(settings.port)
+        .dbname(&settings.name)
+        .user(user)
+        .password(&settings.password)
+        .application_name(application_name)
+        .connect_timeout(std::time::Duration::from_secs(5));
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(settings.pool_size)
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(settings.pool_timeout))
+        .create_timeout(Some(std::time::Duration::from_secs(5)))
+        .recycle_timeout(Some(std::time::Duration::from_secs(5)))
+        .build()
+        .with_context(|| format!("building the {user} connection pool"))
+}
+
+impl Database {
+    pub fn connect(settings: &DatabaseSettings) -> Result<Database> {
+        Ok(Database {
+            api: pool(settings, "authenticator", "supabase-local rest")?,
+            auth: pool(settings, "supabase_auth_admin", "supabase-local auth")?,
+            storage: pool(settings, "supabase_storage_admin", "supabase-local storage")?,
+            realtime: pool(
+                settings,
+                "supabase_realtime_admin",
+                "supabase-local realtime",
+            )?,
+            settings: settings.clone(),
+        })
+    }
+
+    /// A dedicated (unpooled) connection, e.g. for LISTEN. The connection task is spawned;
+    /// notifications arrive through the returned receiver.
+    pub async fn dedicated(
+        &self,
+        user: &str,
+    ) -> Result<(
+        tokio_postgres::Client,
+        tokio::sync::mpsc::UnboundedReceiver<tokio_postgres::Notification>,
+    )> {
+        let settings = &self.settings;
+        let mut config = tokio_postgres::Config::new();
+        config
+            .host(&settings.host)
+            .port(settings.port)
+            .dbname(&settings.name)
+            .user(user)
+            .password(&settings.password)
+            .application_name("supabase-local listener");
+        let (client, mut connection) = config
+            .connect(NoTls)
+            .await
+            .context("connecting for LISTEN")?;
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            use futures_util::StreamExt;
+            let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+            while let Some(message) = messages.next().await {
+                match message {
+                    Ok(tokio_postgres::AsyncMessage::Notification(notification)) => {
+                        if sender.send(notification).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        tracing::warn!(%error, "listener connection ended");
+                        break;
+                    }
+                }
+            }
+        });
+        Ok((client, receiver))
+    }
+}
+
+/// Read-only or read-write, as PostgREST decides from the HTTP method and function volatility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadOnly,
+    ReadWrite,
+}
+
+/// What PostgREST exposes to SQL about the request (`request.*` settings).
+#[derive(Debug, Clone)]
+pub struct RequestInfo {
+    pub method: String,
+    pub path: String,
+    /// Lower-cased header names → values, every header except Cookie.
+    pub headers: Value,
+    pub cookies: Value,
+}
+
+impl RequestInfo {
+    /// Build from an HTTP request's parts.
+    pub fn from_parts(
+        method: &axum::http::Method,
+        path: &str,
+        headers: &axum::http::HeaderMap,
+    ) -> RequestInfo {
+        let mut map = serde_json::Map::new();
+        let mut cookies = serde_json::Map::new();
+        for (name, value) in headers {
+            let Ok(value) = value.to_str() else { continue };
+            if name == axum::http::header::COOKIE {
+                for pair in value.split(';') {
+                    if let Some((key, val)) = pair.trim().split_once('=') {
+                        cookies.insert(key.to_owned(), Value::String(val.to_owned()));
+                    }
+                }
+                continue;
+            }
+            map.insert(name.as_str().to_owned(), Value::String(value.to_owned()));
+        }
+        RequestInfo {
+            method: method.as_str().to_owned(),
+            path: path.to_owned(),
+            headers: Value::Object(map),
+            cookies: Value::Object(cookies),
+        }
+    }
+}
+
+/// Open a transaction as the caller, exactly as PostgREST does (contract §1.1): BEGIN with the
+/// access mode, then one statement of transaction-local settings in this order: search_path,
+/// the impersonated role's own settings, role, request.jwt.claims, request.method,
+/// request.path, request.headers, request.cookies.
+///
+/// `role_settings` are the impersonated role's `ALTER ROLE … SET` values (e.g.
+/// statement_timeout), which `SET ROLE` alone would not apply.
+pub async fn begin_as<'a>(
+    client: &'a mut tokio_postgres::Client,
+    role: &str,
+    claims: &Value,
+    request: &RequestInfo,
+    search_path: &str,
+    role_settings: &[(String, String)],
+    access: Access,
+) -> Result<Transaction<'a>, tokio_postgres::Error> {
+    let transaction = client
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::ReadCommitted)
+        .read_only(access == Access::ReadOnly)
+        .start()
+        .await?;
+    let mut sql = String::from("select set_config('search_path', $1, true)");
+    let mut params: Vec<String> = vec![search_path.to_owned()];
+    for (name, value) in role_settings {
+        params.push(name.clone());
+        params.push(value.clone());
+        sql.push_str(&format!(
+            ", set_config(${}, ${}, true)",
+            params.len() - 1,
+            params.len()
+        ));
+    }
+    for (name, value) in [
+        ("role", role.to_owned()),
+        ("request.jwt.claims", claims.to_string()),
+        ("request.method", request.method.clone()),
+        ("request.path", request.path.clone()),
+        ("request.headers", request.headers.to_string()),
+        ("request.cookies", request.cookies.to_string()),
+    ] {
+        params.push(name.to_owned());
+        params.push(value);
+        sql.push_str(&format!(
+            ", set_config(${}, ${}, true)",
+            params.len() - 1,
+            params.len()
+        ));
+    }
+    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
+        .iter()
+        .map(|param| param as &(dyn tokio_postgres::types::ToSql + Sync))
+        .collect();
+    transaction.execute(sql.as_str(), &params).await?;
+    Ok(transaction)
+}
+
+/// Quote an SQL identifier ("name" with doubled quotes).
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
