@@ -40,7 +40,7 @@ pub enum ObjectionClass {
     /// Need or fit: "we're fine", "not a fit", "we tried that".
     NeedFit,
     /// A competitor or the status quo: "we already have an agency", "doing it in-house".
-    CompetitorOrStatusQuo,
+    Competitor,
 }
 
 impl ObjectionClass {
@@ -50,7 +50,7 @@ impl ObjectionClass {
         ObjectionClass::Trust,
         ObjectionClass::Authority,
         ObjectionClass::NeedFit,
-        ObjectionClass::CompetitorOrStatusQuo,
+        ObjectionClass::Competitor,
     ];
 
     /// The name used in JSON and SQL.
@@ -61,7 +61,7 @@ impl ObjectionClass {
             ObjectionClass::Trust => "trust",
             ObjectionClass::Authority => "authority",
             ObjectionClass::NeedFit => "need_fit",
-            ObjectionClass::CompetitorOrStatusQuo => "competitor_or_status_quo",
+            ObjectionClass::Competitor => "competitor",
         }
     }
 
@@ -73,7 +73,7 @@ impl ObjectionClass {
             ObjectionClass::Trust => "trust / risk",
             ObjectionClass::Authority => "authority (someone else decides)",
             ObjectionClass::NeedFit => "need / fit",
-            ObjectionClass::CompetitorOrStatusQuo => "competitor or status quo",
+            ObjectionClass::Competitor => "competitor or status quo",
         }
     }
 }
@@ -491,4 +491,4 @@ pub(crate) fn has_rep_cue(analyzer: &Analyzer, hit: &Hit, wanted: RepCue) -> boo
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -16,7 +16,7 @@ mod tokenize;
 mod words;
 
 pub use document::{
-    Document, NO_WORD, Sentence, Token, TurnText, Vocabulary, WordEntry, WordId, stem,
+    Document, NO_WORD, Sentence, Token, TurnText, Vocabulary, WordEntry, WordId, stem, stem_line,
 };
 pub use lexicon::{
     Hit, Lexicon, LexiconError, MatchScratch, Pattern, Section, expand, match_form, parse_sections,

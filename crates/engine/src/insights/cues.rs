@@ -76,7 +76,7 @@ fn section_cues(section: &Section) -> Option<Vec<Cue>> {
         "objection.trust_ask" => vec![Cue::ProofAsk],
         "objection.authority" => vec![Cue::Objection(ObjectionClass::Authority)],
         "objection.need_fit" => vec![Cue::Objection(ObjectionClass::NeedFit)],
-        "objection.status_quo" => vec![Cue::Objection(ObjectionClass::CompetitorOrStatusQuo)],
+        "objection.status_quo" => vec![Cue::Objection(ObjectionClass::Competitor)],
         "pain" => vec![Cue::Pain],
         "pain.topic" => vec![Cue::PainTopic],
         "desire" => vec![Cue::Desire],

@@ -296,18 +296,22 @@ impl<'a> Pass<'a> {
                         }
                     }
                     Cue::Stage(family, weight) => {
-                        match family {
-                            StageFamily::Level(level) => {
-                                record.weights[level_index(level)] += weight
-                            }
+                        let level = match family {
+                            StageFamily::Level(level) => level,
                             StageFamily::MostAware => {
-                                record.weights[level_index(AwarenessLevel::Product)] += weight;
                                 record.most_aware += weight;
+                                AwarenessLevel::Product
                             }
-                            StageFamily::Unaware => record.unaware += weight,
+                            StageFamily::Unaware => {
+                                record.unaware += weight;
+                                AwarenessLevel::Problem
+                            }
+                        };
+                        if family != StageFamily::Unaware {
+                            record.weights[level_index(level)] += weight;
                         }
-                        if !record.cues.contains(&hit.pattern) {
-                            record.cues.push(hit.pattern);
+                        if !record.cues.contains(&(hit.pattern, level)) {
+                            record.cues.push((hit.pattern, level));
                         }
                     }
                     Cue::Category => {

@@ -33,8 +33,8 @@ pub(super) struct StageSentence {
     pub(super) weights: [f32; 3],
     pub(super) unaware: f32,
     pub(super) most_aware: f32,
-    /// Patterns that matched (for the evidence's cue list).
-    pub(super) cues: Vec<u32>,
+    /// Patterns that matched and the level each counts for (for the evidence's cue list).
+    pub(super) cues: Vec<(u32, AwarenessLevel)>,
 }
 
 /// Sum of position-weighted scores over the sentences that pass `keep`.
@@ -185,7 +185,12 @@ fn top_sentences(
         .map(|(weight, record)| StageEvidence {
             level,
             weight: round3(weight),
-            cues: record.cues.iter().map(|&p| cue_text(p)).collect(),
+            cues: record
+                .cues
+                .iter()
+                .filter(|c| c.1 == level)
+                .map(|&(p, _)| cue_text(p))
+                .collect(),
             quote: quote(record),
         })
         .collect()
@@ -228,7 +233,7 @@ mod tests {
         let late = StageSentence {
             position: 0.8,
             weights: [0.0, 1.0, 2.5],
-            cues: vec![0],
+            cues: vec![(0, AwarenessLevel::Product)],
             ..Default::default()
         };
         let assessment = assess(&params, &[late], |_| quote(), |_| "cue".into());
@@ -244,7 +249,7 @@ mod tests {
             position: 0.1,
             unaware: 1.0,
             weights: [0.5, 0.0, 0.0],
-            cues: vec![0],
+            cues: vec![(0, AwarenessLevel::Product)],
             ..Default::default()
         };
         let assessment = assess(&params, &[vague], |_| quote(), |_| "cue".into());

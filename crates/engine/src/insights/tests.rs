@@ -168,7 +168,7 @@ fn negation_scope_and_post_negation() {
         ),
         (
             "we already have an agency doing this",
-            Some(ObjectionClass::CompetitorOrStatusQuo),
+            Some(ObjectionClass::Competitor),
         ),
         ("is there a guarantee", Some(ObjectionClass::Trust)),
         ("we watched your testimonials last night", None),

@@ -411,6 +411,47 @@ impl Document {
     }
 }
 
+/// A sentence as a line of stems for phrase lookup: `" s1 s2 | s3 "`, where `|` marks a clause
+/// boundary (punctuation, "but", a number) so a phrase key `" s1 s2 "` never matches across one.
+/// Fillers, tags and immediate repetitions are skipped, as in [`Document`].
+pub fn stem_line(vocabulary: &mut Vocabulary, text: &str) -> String {
+    let mut raw = Vec::new();
+    tokenize(text, &mut raw);
+    let mut line = String::from(" ");
+    let mut buffer = String::new();
+    let mut previous = NO_WORD;
+    for token in raw {
+        match token.kind {
+            TokenKind::Word => {
+                buffer.clear();
+                for c in text[token.start..token.end].chars() {
+                    push_folded(c, &mut buffer);
+                }
+                let id = vocabulary.intern(&buffer);
+                let entry = vocabulary.get(id);
+                if entry.class.has(WordClass::FILLER) || id == previous {
+                    continue;
+                }
+                previous = id;
+                if entry.class.has(WordClass::CLAUSE_BREAK) {
+                    line.push_str("| ");
+                } else {
+                    line.push_str(&entry.stem);
+                    line.push(' ');
+                }
+            }
+            TokenKind::Number | TokenKind::Punct(_) => {
+                previous = NO_WORD;
+                if !line.ends_with("| ") {
+                    line.push_str("| ");
+                }
+            }
+            TokenKind::Tag => {}
+        }
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -145,6 +145,7 @@ const STOPWORDS: &[&str] = &[
     "him",
     "himself",
     "his",
+    "honestly",
     "how",
     "how's",
     "however",
