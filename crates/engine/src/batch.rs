@@ -8,10 +8,12 @@
 //! commutative and `finish(merge(a, b)) == finish(from_insights(all))` exactly. Partials
 //! serialise to compact, deterministic JSON.
 
+mod brief;
 mod finish;
 mod phrases;
 mod recommend;
 
+pub use brief::objection_class;
 pub use finish::{
     BatchConfig, BatchReport, ObjectionItem, OutcomePhrase, ProfileItem, Recommendation,
     RecurringPhrase, SegmentProfile, SignalItem, StageShare, finish,
