@@ -53,11 +53,16 @@ fn pg_prove(cluster: &Cluster, files: &[PathBuf]) -> Result<Tally> {
         return Ok(Tally::default());
     }
     // As `supabase test db` does: pgTAP lives in the extensions schema during the tests.
+    // dblink lets a test open real concurrent connections (the plan-limit races).
     cluster
         .psql(SUPERUSER)
         .args([
             "-c",
             "create extension if not exists pgtap with schema extensions",
+        ])
+        .args([
+            "-c",
+            "create extension if not exists dblink with schema extensions",
         ])
         .read()?;
     let cmd = Cmd::new("pg_prove")
