@@ -74,14 +74,20 @@ fn collect(paths: &[PathBuf], skip: Option<&Path>, errors: &mut Vec<FileError>) 
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) => {
-                errors.push(FileError { file: dir.display().to_string(), error: format!("cannot read folder: {e}") });
+                errors.push(FileError {
+                    file: dir.display().to_string(),
+                    error: format!("cannot read folder: {e}"),
+                });
                 return;
             }
         };
         let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         children.sort();
         for child in children {
-            let name = child.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = child
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if name.starts_with('.') {
                 continue;
             }
@@ -99,7 +105,10 @@ fn collect(paths: &[PathBuf], skip: Option<&Path>, errors: &mut Vec<FileError>) 
         } else if path.exists() {
             files.push(path.clone());
         } else {
-            errors.push(FileError { file: path.display().to_string(), error: "no such file or folder".into() });
+            errors.push(FileError {
+                file: path.display().to_string(),
+                error: "no such file or folder".into(),
+            });
         }
     }
     let skip = skip.and_then(|s| s.canonicalize().ok());
@@ -111,12 +120,19 @@ fn collect(paths: &[PathBuf], skip: Option<&Path>, errors: &mut Vec<FileError>) 
 fn config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
     let mut config = match &args.config {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            serde_json::from_str(&text).with_context(|| format!("{} is not a valid analysis config", path.display()))?
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a valid analysis config", path.display()))?
         }
         None => AnalysisConfig::default(),
     };
-    let clean = |list: &[String]| list.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    let clean = |list: &[String]| {
+        list.iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+    };
     config.competitors.extend(clean(&args.competitors));
     config.brand_names.extend(clean(&args.brands));
     config.category_nouns.extend(clean(&args.categories));
@@ -126,22 +142,44 @@ fn config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
 }
 
 /// Reads, parses and analyses one file.
-fn analyse_file(path: &Path, options: &IngestOptions, analyzer: &Analyzer) -> Result<Analysed, FileError> {
+fn analyse_file(
+    path: &Path,
+    options: &IngestOptions,
+    analyzer: &Analyzer,
+) -> Result<Analysed, FileError> {
     let file = path.display().to_string();
-    let fail = |error: String| FileError { file: file.clone(), error };
-    let size = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?.len();
+    let fail = |error: String| FileError {
+        file: file.clone(),
+        error,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| fail(format!("cannot read the file: {e}")))?
+        .len();
     if size > options.max_bytes {
         // Refuse before reading a huge file into memory, with ingest's wording.
-        return Err(fail(ingest::ErrorKind::TooLarge { bytes: size, limit: options.max_bytes }.to_string()));
+        return Err(fail(
+            ingest::ErrorKind::TooLarge {
+                bytes: size,
+                limit: options.max_bytes,
+            }
+            .to_string(),
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-    let mut transcript = ingest::parse(&file_name(path), &bytes, options).map_err(|e| fail(e.kind.to_string()))?;
+    let mut transcript =
+        ingest::parse(&file_name(path), &bytes, options).map_err(|e| fail(e.kind.to_string()))?;
     let insights = analyzer.analyze(&file, &mut transcript, &RoleHints::default());
-    Ok(Analysed { file, transcript, insights })
+    Ok(Analysed {
+        file,
+        transcript,
+        insights,
+    })
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// The result of an analysis run.
@@ -153,12 +191,20 @@ pub(crate) struct Run {
 
 /// Analyses files on `threads` workers. Each worker summarises its share into a
 /// [`BatchPartial`]; the partials are merged, which gives exactly the single-pass result.
-fn analyse_all(files: &[PathBuf], options: &IngestOptions, analyzer: &Analyzer, threads: usize, show_progress: bool) -> Result<(Vec<Analysed>, BatchPartial, Vec<FileError>)> {
+fn analyse_all(
+    files: &[PathBuf],
+    options: &IngestOptions,
+    analyzer: &Analyzer,
+    threads: usize,
+    show_progress: bool,
+) -> Result<(Vec<Analysed>, BatchPartial, Vec<FileError>)> {
     let progress = if show_progress {
         let bar = indicatif::ProgressBar::new(files.len() as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} transcripts  {elapsed_precise} (eta {eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} transcripts  {elapsed_precise} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Some(bar)
     } else {
@@ -166,33 +212,40 @@ fn analyse_all(files: &[PathBuf], options: &IngestOptions, analyzer: &Analyzer, 
     };
     let threads = threads.clamp(1, files.len().max(1));
     let chunk = files.len().div_ceil(threads).max(1);
-    let results: Vec<(Vec<Result<Analysed, FileError>>, BatchPartial)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|share| {
-                let progress = progress.clone();
-                scope.spawn(move || {
-                    let mut results = Vec::with_capacity(share.len());
-                    let mut partial = BatchPartial::empty();
-                    for path in share {
-                        let result = analyse_file(path, options, analyzer);
-                        if let Ok(analysed) = &result {
-                            let one = BatchPartial::from_insights(std::slice::from_ref(&analysed.insights));
-                            // Ids are file paths, unique by construction, so merging cannot overlap.
-                            partial = batch::merge(partial, one).unwrap_or_else(|_| BatchPartial::empty());
+    let results: Vec<(Vec<Result<Analysed, FileError>>, BatchPartial)> =
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = files
+                .chunks(chunk)
+                .map(|share| {
+                    let progress = progress.clone();
+                    scope.spawn(move || {
+                        let mut results = Vec::with_capacity(share.len());
+                        let mut partial = BatchPartial::empty();
+                        for path in share {
+                            let result = analyse_file(path, options, analyzer);
+                            if let Ok(analysed) = &result {
+                                let one = BatchPartial::from_insights(std::slice::from_ref(
+                                    &analysed.insights,
+                                ));
+                                // Ids are file paths, unique by construction, so merging cannot overlap.
+                                partial = batch::merge(partial, one)
+                                    .unwrap_or_else(|_| BatchPartial::empty());
+                            }
+                            results.push(result);
+                            if let Some(bar) = &progress {
+                                bar.inc(1);
+                            }
                         }
-                        results.push(result);
-                        if let Some(bar) = &progress {
-                            bar.inc(1);
-                        }
-                    }
-                    (results, partial)
+                        (results, partial)
+                    })
                 })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join()).collect::<Result<Vec<_>, _>>()
-    })
-    .map_err(|_| anyhow::anyhow!("an analysis worker crashed"))?;
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join())
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(|_| anyhow::anyhow!("an analysis worker crashed"))?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -218,8 +271,12 @@ pub(crate) fn execute(args: &AnalyzeArgs) -> Result<Run> {
     let files = collect(&args.paths, args.manifest.as_deref(), &mut errors);
     let manifest = match &args.manifest {
         Some(path) => {
-            let bytes = std::fs::read(path).with_context(|| format!("reading the manifest {}", path.display()))?;
-            Some(ingest::parse_manifest(&bytes).map_err(|e| anyhow::anyhow!("the manifest {}: {}", path.display(), e.kind))?)
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("reading the manifest {}", path.display()))?;
+            Some(
+                ingest::parse_manifest(&bytes)
+                    .map_err(|e| anyhow::anyhow!("the manifest {}: {}", path.display(), e.kind))?,
+            )
         }
         None => None,
     };
@@ -228,12 +285,21 @@ pub(crate) fn execute(args: &AnalyzeArgs) -> Result<Run> {
         rep_domains: analyzer.config().rep_email_domains.clone(),
         ..IngestOptions::default()
     };
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
     let show_progress = std::io::stderr().is_terminal() && files.len() >= 20;
-    let (analysed, partial, file_errors) = analyse_all(&files, &options, &analyzer, threads, show_progress)?;
+    let (analysed, partial, file_errors) =
+        analyse_all(&files, &options, &analyzer, threads, show_progress)?;
     errors.extend(file_errors);
     let report = batch::finish(&partial, &BatchConfig::default());
-    Ok(Run { analysed, report, errors })
+    Ok(Run {
+        analysed,
+        report,
+        errors,
+    })
 }
 
 #[derive(Serialize)]
@@ -306,7 +372,10 @@ pub(crate) fn run(args: AnalyzeArgs) -> Result<ExitCode> {
         if run.errors.is_empty() {
             bail!("no transcript files found");
         }
-        eprintln!("scalestream: none of the {} files could be analysed", run.errors.len());
+        eprintln!(
+            "scalestream: none of the {} files could be analysed",
+            run.errors.len()
+        );
         return Ok(ExitCode::from(1));
     }
     for error in &run.errors {

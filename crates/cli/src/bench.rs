@@ -29,7 +29,11 @@ fn mb_per_s(bytes: usize, time: Duration) -> f64 {
 }
 
 pub(crate) fn run(args: BenchArgs) -> Result<()> {
-    let spec = CorpusSpec { seed: args.seed, count: args.count, ..CorpusSpec::default() };
+    let spec = CorpusSpec {
+        seed: args.seed,
+        count: args.count,
+        ..CorpusSpec::default()
+    };
     let files = corpus::generate(&spec);
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
     let analyzer = Analyzer::new(AnalysisConfig::default()).context("default config")?;
@@ -42,9 +46,15 @@ pub(crate) fn run(args: BenchArgs) -> Result<()> {
         let start = Instant::now();
         for file in &files {
             let t0 = Instant::now();
-            let Ok(mut transcript) = ingest::parse(&file.file_name, &file.bytes, &options) else { continue };
+            let Ok(mut transcript) = ingest::parse(&file.file_name, &file.bytes, &options) else {
+                continue;
+            };
             let t1 = Instant::now();
-            insights.push(analyzer.analyze(&file.file_name, &mut transcript, &RoleHints::default()));
+            insights.push(analyzer.analyze(
+                &file.file_name,
+                &mut transcript,
+                &RoleHints::default(),
+            ));
             ingest_time += t1 - t0;
             analysis_time += t1.elapsed();
         }
@@ -59,11 +69,30 @@ pub(crate) fn run(args: BenchArgs) -> Result<()> {
             best = Some((total, ingest_time, analysis_time, batch_time, partial_bytes));
         }
     }
-    let Some((total, ingest_time, analysis_time, batch_time, partial_bytes)) = best else { return Ok(()) };
-    println!("corpus: {} transcripts, {:.1} MB (seed {})", files.len(), bytes as f64 / 1e6, args.seed);
-    println!("total (1 thread): {:.3} s, {:.1} MB/s", total.as_secs_f64(), mb_per_s(bytes, total));
-    println!("  ingest:            {:.3} s ({:.1} MB/s)", ingest_time.as_secs_f64(), mb_per_s(bytes, ingest_time));
-    println!("  roles + insights:  {:.3} s ({:.1} MB/s)", analysis_time.as_secs_f64(), mb_per_s(bytes, analysis_time));
+    let Some((total, ingest_time, analysis_time, batch_time, partial_bytes)) = best else {
+        return Ok(());
+    };
+    println!(
+        "corpus: {} transcripts, {:.1} MB (seed {})",
+        files.len(),
+        bytes as f64 / 1e6,
+        args.seed
+    );
+    println!(
+        "total (1 thread): {:.3} s, {:.1} MB/s",
+        total.as_secs_f64(),
+        mb_per_s(bytes, total)
+    );
+    println!(
+        "  ingest:            {:.3} s ({:.1} MB/s)",
+        ingest_time.as_secs_f64(),
+        mb_per_s(bytes, ingest_time)
+    );
+    println!(
+        "  roles + insights:  {:.3} s ({:.1} MB/s)",
+        analysis_time.as_secs_f64(),
+        mb_per_s(bytes, analysis_time)
+    );
     println!("  batch + report:    {:.3} s", batch_time.as_secs_f64());
     println!(
         "batch partial JSON: {:.2} MB ({:.0}% of the input)",

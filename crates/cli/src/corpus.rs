@@ -27,7 +27,10 @@ pub(crate) struct CorpusArgs {
 }
 
 pub(crate) fn run(args: CorpusArgs) -> Result<()> {
-    anyhow::ensure!(args.min_minutes >= 1 && args.min_minutes <= args.max_minutes, "--min-minutes must be ≥ 1 and ≤ --max-minutes");
+    anyhow::ensure!(
+        args.min_minutes >= 1 && args.min_minutes <= args.max_minutes,
+        "--min-minutes must be ≥ 1 and ≤ --max-minutes"
+    );
     let spec = CorpusSpec {
         seed: args.seed,
         count: args.count,
@@ -35,20 +38,31 @@ pub(crate) fn run(args: CorpusArgs) -> Result<()> {
         max_minutes: args.max_minutes,
         ..CorpusSpec::default()
     };
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
     let transcripts = corpus::generate(&spec);
     for transcript in &transcripts {
         let path = args.out.join(&transcript.file_name);
-        std::fs::write(&path, &transcript.bytes).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, &transcript.bytes)
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     let manifest = args.out.join("manifest.csv");
-    std::fs::write(&manifest, corpus::manifest_csv(&transcripts)).with_context(|| format!("writing {}", manifest.display()))?;
+    std::fs::write(&manifest, corpus::manifest_csv(&transcripts))
+        .with_context(|| format!("writing {}", manifest.display()))?;
     if args.labels {
-        let labels: Vec<(&str, &corpus::Labels)> = transcripts.iter().map(|t| (t.file_name.as_str(), &t.labels)).collect();
+        let labels: Vec<(&str, &corpus::Labels)> = transcripts
+            .iter()
+            .map(|t| (t.file_name.as_str(), &t.labels))
+            .collect();
         let mut path = args.out.clone().into_os_string();
         path.push(".labels.json");
-        std::fs::write(&path, serde_json::to_string_pretty(&labels)?).context("writing the labels")?;
+        std::fs::write(&path, serde_json::to_string_pretty(&labels)?)
+            .context("writing the labels")?;
     }
-    eprintln!("wrote {} transcripts and manifest.csv to {}", transcripts.len(), args.out.display());
+    eprintln!(
+        "wrote {} transcripts and manifest.csv to {}",
+        transcripts.len(),
+        args.out.display()
+    );
     Ok(())
 }

@@ -16,7 +16,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "scalestream", version, about = "ScaleStream's analysis engine on the command line")]
+#[command(
+    name = "scalestream",
+    version,
+    about = "ScaleStream's analysis engine on the command line"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

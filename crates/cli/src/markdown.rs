@@ -45,7 +45,12 @@ fn location(quote: &Quote) -> String {
     match quote.start_ms {
         Some(ms) => {
             let seconds = ms / 1000;
-            format!("{} at {}:{:02}", quote.transcript, seconds / 60, seconds % 60)
+            format!(
+                "{} at {}:{:02}",
+                quote.transcript,
+                seconds / 60,
+                seconds % 60
+            )
         }
         None => format!("{}, turn {}", quote.transcript, quote.turn_index + 1),
     }
@@ -76,7 +81,13 @@ fn items(out: &mut String, title: &str, items: &[ProfileItem], prospects: u32) {
     }
     let _ = writeln!(out, "**{title}**\n");
     for item in items {
-        let _ = writeln!(out, "- \"{}\": {} of {} prospects", escape(&item.phrase), item.prospects, prospects);
+        let _ = writeln!(
+            out,
+            "- \"{}\": {} of {} prospects",
+            escape(&item.phrase),
+            item.prospects,
+            prospects
+        );
         if let Some(quote) = item.quotes.first() {
             quote_line(out, quote, "  ");
         }
@@ -85,7 +96,13 @@ fn items(out: &mut String, title: &str, items: &[ProfileItem], prospects: u32) {
 }
 
 fn segment(out: &mut String, segment: &SegmentProfile) {
-    let _ = write!(out, "## {} prospects: {} ({})", stage_title(segment.level), segment.prospects, percent(segment.share));
+    let _ = write!(
+        out,
+        "## {} prospects: {} ({})",
+        stage_title(segment.level),
+        segment.prospects,
+        percent(segment.share)
+    );
     if let Some(rate) = segment.show_rate {
         let _ = write!(out, ", show rate {}", percent(rate));
     }
@@ -116,20 +133,40 @@ fn segment(out: &mut String, segment: &SegmentProfile) {
     if !segment.buying_signals.is_empty() {
         out.push_str("**Buying signals**\n\n");
         for signal in &segment.buying_signals {
-            let _ = writeln!(out, "- {}: {} of {} prospects", signal.kind.as_str(), signal.item.prospects, segment.prospects);
+            let _ = writeln!(
+                out,
+                "- {}: {} of {} prospects",
+                signal.kind.as_str(),
+                signal.item.prospects,
+                segment.prospects
+            );
             if let Some(quote) = signal.item.quotes.first() {
                 quote_line(out, quote, "  ");
             }
         }
         out.push('\n');
     }
-    items(out, "Competitors and alternatives they mention", &segment.competitors, segment.prospects);
+    items(
+        out,
+        "Competitors and alternatives they mention",
+        &segment.competitors,
+        segment.prospects,
+    );
     if !segment.phrases.is_empty() {
         out.push_str("**Their own words** (phrases several prospects used)\n\n");
         for phrase in &segment.phrases {
-            let _ = write!(out, "- \"{}\": {} prospects", escape(&phrase.phrase), phrase.prospects);
+            let _ = write!(
+                out,
+                "- \"{}\": {} prospects",
+                escape(&phrase.phrase),
+                phrase.prospects
+            );
             if !phrase.variants.is_empty() {
-                let variants: Vec<String> = phrase.variants.iter().map(|v| format!("\"{}\"", escape(v))).collect();
+                let variants: Vec<String> = phrase
+                    .variants
+                    .iter()
+                    .map(|v| format!("\"{}\"", escape(v)))
+                    .collect();
                 let _ = write!(out, " (also {})", variants.join(", "));
             }
             out.push('\n');
@@ -147,7 +184,11 @@ pub(crate) fn report(run: &Run) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Sales-call analysis: {} calls\n", report.transcripts);
     if !run.errors.is_empty() {
-        let _ = writeln!(out, "{} files could not be read; they are listed at the end.\n", run.errors.len());
+        let _ = writeln!(
+            out,
+            "{} files could not be read; they are listed at the end.\n",
+            run.errors.len()
+        );
     }
     if report.transcripts == 0 {
         out.push_str("No transcript could be analysed.\n\n");
@@ -167,7 +208,10 @@ pub(crate) fn report(run: &Run) -> String {
     if report.transcripts > 0 {
         out.push_str("## Where your prospects are\n\n| Stage | Prospects | Share | Show rate | Mean confidence |\n|---|---:|---:|---:|---:|\n");
         for (share, segment) in report.awareness_distribution.iter().zip(&report.segments) {
-            let rate = segment.show_rate.map(percent).unwrap_or_else(|| "n/a".into());
+            let rate = segment
+                .show_rate
+                .map(percent)
+                .unwrap_or_else(|| "n/a".into());
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {:.2} |",
@@ -179,7 +223,11 @@ pub(crate) fn report(run: &Run) -> String {
             );
         }
         if !report.outcome_counts.is_empty() {
-            let counts: Vec<String> = report.outcome_counts.iter().map(|(o, n)| format!("{} {}", n, outcome_label(*o))).collect();
+            let counts: Vec<String> = report
+                .outcome_counts
+                .iter()
+                .map(|(o, n)| format!("{} {}", n, outcome_label(*o)))
+                .collect();
             let _ = writeln!(out, "\nOutcomes: {}.", counts.join(", "));
         }
         out.push('\n');
@@ -190,12 +238,22 @@ pub(crate) fn report(run: &Run) -> String {
 
     if !report.outcome_phrases.is_empty() {
         out.push_str("## Phrases that separate outcomes\n\n");
-        out.push_str("Ranked by z-score of Fightin' Words log-odds (a ranking, not proof of cause).\n\n");
-        let mut comparisons: Vec<(&str, &str)> = report.outcome_phrases.iter().map(|p| (p.a.as_str(), p.b.as_str())).collect();
+        out.push_str(
+            "Ranked by z-score of Fightin' Words log-odds (a ranking, not proof of cause).\n\n",
+        );
+        let mut comparisons: Vec<(&str, &str)> = report
+            .outcome_phrases
+            .iter()
+            .map(|p| (p.a.as_str(), p.b.as_str()))
+            .collect();
         comparisons.dedup();
         for (a, b) in comparisons {
             let _ = writeln!(out, "### {a} vs {b}\n");
-            for phrase in report.outcome_phrases.iter().filter(|p| p.a == a && p.b == b) {
+            for phrase in report
+                .outcome_phrases
+                .iter()
+                .filter(|p| p.a == a && p.b == b)
+            {
                 let side = if phrase.z > 0.0 { a } else { b };
                 let _ = writeln!(
                     out,
@@ -224,7 +282,11 @@ pub(crate) fn report(run: &Run) -> String {
             if stage.most_aware {
                 label.push_str(" (most aware)");
             }
-            let why = stage.evidence.first().map(|e| format!("\"{}\"", escape(&shorten(&e.quote.text, 110)))).unwrap_or_else(|| "no stage cues".into());
+            let why = stage
+                .evidence
+                .first()
+                .map(|e| format!("\"{}\"", escape(&shorten(&e.quote.text, 110))))
+                .unwrap_or_else(|| "no stage cues".into());
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {:.2} | {} |",

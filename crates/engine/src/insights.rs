@@ -148,7 +148,10 @@ pub struct StageAssessment {
     pub unaware: bool,
     /// Product-level and ready to act (commitment language): Schwartz's "most aware".
     pub most_aware: bool,
+    /// Position-weighted cue scores over all of the prospect's talk.
     pub scores: StageScores,
+    /// Unweighted cue scores over the entry part of the prospect's talk.
+    pub entry_scores: StageScores,
     /// The top sentences for the decided stage, then the best one for the runner-up.
     pub evidence: Vec<StageEvidence>,
 }

@@ -263,8 +263,8 @@ pub fn infer(
     let two = names.len() == 2;
     let resolved: Vec<SpeakerRole> = (0..names.len())
         .map(|i| {
-            if let Some(d) = decided[i].take() {
-                return d;
+            if let Some(d) = &decided[i] {
+                return d.clone();
             }
             let other = if two {
                 decided.get(1 - i).and_then(|d| d.as_ref())

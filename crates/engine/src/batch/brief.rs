@@ -5,7 +5,11 @@ use crate::generate::{self, EvidenceItem, ObjectionEvidence};
 use crate::insights::{ObjectionClass, SignalKind};
 
 fn item(item: &ProfileItem) -> EvidenceItem {
-    EvidenceItem { phrase: item.phrase.clone(), count: item.prospects, quotes: item.quotes.clone() }
+    EvidenceItem {
+        phrase: item.phrase.clone(),
+        count: item.prospects,
+        quotes: item.quotes.clone(),
+    }
 }
 
 /// The generation crate's name for an objection class (the same six classes).
@@ -38,13 +42,20 @@ impl SegmentProfile {
             objections: self
                 .objections
                 .iter()
-                .map(|o| ObjectionEvidence { class: objection_class(o.class), item: item(&o.item) })
+                .map(|o| ObjectionEvidence {
+                    class: objection_class(o.class),
+                    item: item(&o.item),
+                })
                 .collect(),
             buying_signals: signals.into_iter().map(|s| item(&s.item)).collect(),
             phrases: self
                 .phrases
                 .iter()
-                .map(|p| EvidenceItem { phrase: p.phrase.clone(), count: p.prospects, quotes: p.quotes.clone() })
+                .map(|p| EvidenceItem {
+                    phrase: p.phrase.clone(),
+                    count: p.prospects,
+                    quotes: p.quotes.clone(),
+                })
                 .collect(),
         }
     }

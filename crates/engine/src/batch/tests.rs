@@ -286,8 +286,16 @@ fn segment_profiles_feed_content_generation() {
     let report = finish(&partial_of(&all), &BatchConfig::default());
     let evidence = report.segments[1].stage_evidence();
     assert!(!evidence.is_empty());
-    let authority = evidence.objections.iter().find(|o| o.class == crate::generate::ObjectionClass::Authority).unwrap();
+    let authority = evidence
+        .objections
+        .iter()
+        .find(|o| o.class == crate::generate::ObjectionClass::Authority)
+        .unwrap();
     assert!(authority.item.count >= 1 && !authority.item.quotes.is_empty());
     let product = report.segments[2].stage_evidence();
-    assert_eq!(product.buying_signals.first().map(|s| s.phrase.as_str()), Some("send me the agreement"), "commitment first");
+    assert_eq!(
+        product.buying_signals.first().map(|s| s.phrase.as_str()),
+        Some("send me the agreement"),
+        "commitment first"
+    );
 }

@@ -213,6 +213,7 @@ impl<'a> Pass<'a> {
         let mut signal_seen = [false; 4];
         let mut findings = 0u32;
         let mut competitor_tokens: Vec<(u32, u32)> = Vec::new();
+        let competitors_before = self.competitors.len();
         let mut found_pain = false;
         let mut found_desire = false;
         let asks = sentence.is_question
@@ -233,6 +234,11 @@ impl<'a> Pass<'a> {
                             _ if asks => ObjectionClass::Trust,
                             _ => continue,
                         };
+                        // "they seemed a bit pricey": a competitor's price, not an objection.
+                        if class == ObjectionClass::Price && self.about_third_party(sentence, &hit)
+                        {
+                            continue;
+                        }
                         if !objection_classes.contains(&class)
                             && self.objections.len() < MAX_FINDINGS
                         {
@@ -364,6 +370,23 @@ impl<'a> Pass<'a> {
         if !self.analyzer.fuzzy_names.is_empty() {
             findings += self.fuzzy_competitors(sentence, &competitor_tokens);
         }
+        // Naming a competitor is a competitor objection (methods §2.5: "we use X", "X does …").
+        let named = self.competitors[competitors_before..]
+            .iter()
+            .find(|c| c.kind != MentionKind::Alternative)
+            .map(|c| c.said.clone());
+        if let Some(said) = named
+            && !objection_classes.contains(&ObjectionClass::Competitor)
+            && self.objections.len() < MAX_FINDINGS
+        {
+            findings += 1;
+            self.objections.push(Objection {
+                class: ObjectionClass::Competitor,
+                cue: said,
+                quote: self.quote(sentence),
+                after: None,
+            });
+        }
         if sentence.is_question && self.questions.len() < MAX_QUESTIONS {
             self.questions.push(self.quote(sentence));
         }
@@ -376,6 +399,41 @@ impl<'a> Pass<'a> {
             self.stage_sentences.push(record);
         }
         words
+    }
+
+    /// Whether the clause of a hit is about someone else: "they", "he" or "she" (or a
+    /// listed competitor) within a few words before it.
+    fn about_third_party(&self, sentence: &Sentence, hit: &Hit) -> bool {
+        let document = self.document;
+        let mut words = 0;
+        for index in (sentence.tokens.start..hit.first).rev() {
+            let token = &document.tokens[index as usize];
+            if is_clause_boundary(document, token)
+                && token.kind != TokenKind::Punct(crate::text::Punct::Comma)
+            {
+                return false;
+            }
+            let Some(entry) = document.word(token).filter(|_| !token.disfluent) else {
+                continue;
+            };
+            if matches!(
+                &*entry.text,
+                "they" | "they're" | "they've" | "their" | "he" | "he's" | "she" | "she's"
+            ) {
+                return true;
+            }
+            if matches!(
+                &*entry.text,
+                "i" | "we" | "you" | "i'm" | "we're" | "it" | "it's" | "that's" | "this" | "that"
+            ) {
+                return false;
+            }
+            words += 1;
+            if words >= 6 {
+                return false;
+            }
+        }
+        false
     }
 
     /// The object of a pain or desire trigger: the words after it up to a clause boundary.

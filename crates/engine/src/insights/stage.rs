@@ -2,15 +2,18 @@
 //!
 //! 1. Each prospect sentence's cue hits are weighted by specificity (brand 3, category 2,
 //!    generic 1, from the lexicon sections) and by position (× `late_factor` in the second half
-//!    of the prospect's talk: by then the rep has educated them).
-//! 2. The stages are ordered, so scores are cumulative: product-aware implies solution-aware.
-//!    The decision is the highest stage whose cumulative score passes its threshold τ:
-//!    product if `S_product ≥ τ_product`, else solution if `S_solution + S_product ≥ τ_solution`,
-//!    else problem.
-//! 3. Confidence comes from the matching cumulative-logit model,
-//!    `P(≥ product) = σ((S_product − τ_product)/T)`,
-//!    `P(≥ solution) = max(P(≥ product), σ((S_solution + S_product − τ_solution)/T))`,
+//!    of the prospect's talk: by then the rep has educated them), giving `S_k` per stage.
+//! 2. A 45-minute call has cues of every family, so absolute thresholds do not scale with call
+//!    length: the decision uses each family's share `q_k = S_k / ΣS` of the weighted hits.
+//!    The stages are ordered, so shares are cumulative (product awareness implies solution
+//!    awareness): product if `q_product ≥ θ_product`, else solution if
+//!    `q_solution + q_product ≥ θ_solution`, else problem. Below `min_evidence` weighted hits
+//!    in total, the prospect is problem-level (unaware).
+//! 3. Confidence comes from the matching cumulative-logit model, more certain with more
+//!    evidence: `P(≥ product) = σ((q_product − θ_product)·√ΣS / T)`,
+//!    `P(≥ solution) = max(P(≥ product), σ((q_solution + q_product − θ_solution)·√ΣS / T))`,
 //!    so the decided stage is always the one the probabilities put past 0.5 cumulatively.
+//!    θ and the temperature T were fitted on labelled calls (methods §3.3 step 4, §2.12).
 //! 4. A problem-level prospect whose problem score, less λ × the higher-stage counter-cues, is
 //!    below `problem_threshold` (or who says "just looking") is flagged unaware, with its
 //!    confidence halved.
@@ -72,10 +75,14 @@ fn position_factor(params: &StageParameters, record: &StageSentence) -> f32 {
 
 /// The highest stage whose cumulative score passes its threshold.
 pub(super) fn decide(params: &StageParameters, scores: [f32; 3]) -> AwarenessLevel {
-    let [_, solution, product] = scores;
-    if product > 0.0 && product >= params.product_threshold {
+    let total: f32 = scores.iter().sum();
+    if total <= 0.0 || total < params.min_evidence {
+        return AwarenessLevel::Problem;
+    }
+    let [_, solution, product] = scores.map(|s| s / total);
+    if product >= params.product_share {
         AwarenessLevel::Product
-    } else if solution + product > 0.0 && solution + product >= params.solution_threshold {
+    } else if solution + product >= params.solution_share {
         AwarenessLevel::Solution
     } else {
         AwarenessLevel::Problem
@@ -88,11 +95,16 @@ fn sigmoid(x: f32) -> f32 {
 
 /// Probabilities of (problem, solution, product) under the cumulative-logit model.
 pub(super) fn probabilities(params: &StageParameters, scores: [f32; 3]) -> [f32; 3] {
-    let [_, solution, product] = scores;
-    let at_least_product = sigmoid((product - params.product_threshold) / params.temperature);
+    let total: f32 = scores.iter().sum();
+    if total <= 0.0 || total < params.min_evidence {
+        // Too little to go on: no stage is more likely than another.
+        return [1.0 / 3.0; 3];
+    }
+    let [_, solution, product] = scores.map(|s| s / total);
+    let slope = total.sqrt() / params.temperature;
+    let at_least_product = sigmoid((product - params.product_share) * slope);
     let at_least_solution =
-        sigmoid((solution + product - params.solution_threshold) / params.temperature)
-            .max(at_least_product);
+        sigmoid((solution + product - params.solution_share) * slope).max(at_least_product);
     [
         1.0 - at_least_solution,
         at_least_solution - at_least_product,
@@ -125,8 +137,7 @@ pub(super) fn assess(
     if records.is_empty() {
         confidence = 0.0;
     }
-    let most_aware =
-        level == AwarenessLevel::Product && most_aware_score >= params.product_threshold;
+    let most_aware = level == AwarenessLevel::Product && most_aware_score >= params.min_evidence;
 
     let mut evidence = top_sentences(params, records, level, 3, &quote, &cue_text);
     let runner_up = AwarenessLevel::ALL
@@ -149,12 +160,17 @@ pub(super) fn assess(
         exit_level: decide(params, exit_scores),
         unaware,
         most_aware,
-        scores: StageScores {
-            problem: round3(scores[0]),
-            solution: round3(scores[1]),
-            product: round3(scores[2]),
-        },
+        scores: stage_scores(scores),
+        entry_scores: stage_scores(entry_scores),
         evidence,
+    }
+}
+
+fn stage_scores(scores: [f32; 3]) -> StageScores {
+    StageScores {
+        problem: round3(scores[0]),
+        solution: round3(scores[1]),
+        product: round3(scores[2]),
     }
 }
 
@@ -201,55 +217,79 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decisions_are_ordinal_and_agree_with_probabilities() {
+    fn decisions_are_ordinal_shares_and_agree_with_probabilities() {
         let params = StageParameters::default();
         for scores in [
-            [5.0, 0.0, 0.0],
-            [3.0, 2.5, 0.0],
-            [1.0, 1.0, 1.5],
-            [0.0, 0.0, 4.0],
-            [0.0, 0.0, 0.0],
+            [50.0, 0.0, 0.0],
+            [30.0, 25.0, 0.0],
+            [10.0, 40.0, 5.0],
+            [10.0, 10.0, 40.0],
+            [0.5, 0.0, 0.5],
         ] {
             let level = decide(&params, scores);
             let p = probabilities(&params, scores);
             assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
-            let cumulative_product = p[2];
-            let cumulative_solution = p[1] + p[2];
             match level {
-                AwarenessLevel::Product => assert!(cumulative_product >= 0.5),
-                AwarenessLevel::Solution => {
-                    assert!(cumulative_solution >= 0.5 && cumulative_product < 0.5)
+                AwarenessLevel::Product => assert!(p[2] >= 0.5),
+                AwarenessLevel::Solution => assert!(p[1] + p[2] >= 0.5 && p[2] < 0.5),
+                AwarenessLevel::Problem => {
+                    assert!(p[1] + p[2] < 0.5 || scores.iter().sum::<f32>() < 2.0)
                 }
-                AwarenessLevel::Problem => assert!(cumulative_solution < 0.5),
             }
         }
-        assert_eq!(decide(&params, [1.0, 1.0, 1.5]), AwarenessLevel::Solution);
-        assert_eq!(decide(&params, [9.0, 0.0, 2.0]), AwarenessLevel::Product);
+        assert_eq!(decide(&params, [10.0, 40.0, 5.0]), AwarenessLevel::Solution);
+        assert_eq!(
+            decide(&params, [60.0, 20.0, 35.0]),
+            AwarenessLevel::Product,
+            "35/115 ≥ 0.3"
+        );
+        assert_eq!(decide(&params, [60.0, 20.0, 5.0]), AwarenessLevel::Problem);
+        assert_eq!(
+            decide(&params, [0.0, 0.0, 1.5]),
+            AwarenessLevel::Problem,
+            "too little evidence"
+        );
+        // The same shares with more evidence are more certain.
+        let few = probabilities(&params, [1.0, 1.0, 2.0])[2];
+        let many = probabilities(&params, [10.0, 10.0, 20.0])[2];
+        assert!(many > few, "{few} {many}");
     }
 
     #[test]
     fn late_cues_count_less_and_unaware_is_flagged() {
         let params = StageParameters::default();
-        let late = StageSentence {
-            position: 0.8,
-            weights: [0.0, 1.0, 2.5],
-            cues: vec![(0, AwarenessLevel::Product)],
+        let early = StageSentence {
+            position: 0.1,
+            weights: [5.0, 0.0, 0.0],
+            cues: vec![(0, AwarenessLevel::Problem)],
             ..Default::default()
         };
-        let assessment = assess(&params, &[late], |_| quote(), |_| "cue".into());
+        let late = StageSentence {
+            sentence: 1,
+            position: 0.8,
+            weights: [0.0, 0.0, 3.0],
+            cues: vec![(1, AwarenessLevel::Product)],
+            ..Default::default()
+        };
+        let assessment = assess(&params, &[early, late], |_| quote(), |_| "cue".into());
         assert_eq!(
             assessment.level,
-            AwarenessLevel::Solution,
-            "product 2.5 × 0.7 = 1.75 is below τ; with solution cues the cumulative 2.45 passes"
+            AwarenessLevel::Problem,
+            "late product cues 3 × 0.7 = 2.1 of 7.1 < 0.3; unweighted 3 of 8 would be product"
         );
         assert_eq!(assessment.exit_level, AwarenessLevel::Product);
         assert_eq!(assessment.entry_level, AwarenessLevel::Problem);
+        assert_eq!(
+            assessment.evidence.len(),
+            2,
+            "decided stage, then the runner-up"
+        );
 
         let vague = StageSentence {
             position: 0.1,
             unaware: 1.0,
             weights: [0.5, 0.0, 0.0],
-            cues: vec![(0, AwarenessLevel::Product)],
+            cues: vec![(0, AwarenessLevel::Problem)],
             ..Default::default()
         };
         let assessment = assess(&params, &[vague], |_| quote(), |_| "cue".into());

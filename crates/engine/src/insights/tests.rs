@@ -154,6 +154,14 @@ fn negation_scope_and_post_negation() {
         ),
         ("it's not too expensive at all", None),
         ("it's too expensive for us", Some(ObjectionClass::Price)),
+        (
+            "we talked to another outfit and they seemed a bit pricey",
+            None,
+        ),
+        (
+            "they were great but honestly it's too expensive for us",
+            Some(ObjectionClass::Price),
+        ),
         ("we can afford it no problem", None),
         ("we can't afford it right now", Some(ObjectionClass::Price)),
         ("I don't need to talk to my wife about it", None),
@@ -168,7 +176,7 @@ fn negation_scope_and_post_negation() {
         ),
         (
             "we already have an agency doing this",
-            Some(ObjectionClass::Competitor),
+            Some(ObjectionClass::NeedFit),
         ),
         ("is there a guarantee", Some(ObjectionClass::Trust)),
         ("we watched your testimonials last night", None),
