@@ -14,6 +14,7 @@ mod setup;
 mod stack;
 mod suites;
 mod test;
+mod web;
 
 use clap::{Parser, Subcommand};
 
