@@ -5,7 +5,7 @@ use super::error::{AuthError, code};
 use super::model::{AUTHENTICATED, User};
 use super::store::{self, LogoutScope};
 use super::tokens::{self, Refresh, SessionValidity};
-use super::user::authenticate;
+use super::user::{authenticate, bearer_claims};
 use super::{Client, blocking, connection, db_error, email_not_phone, parse_body, rate_limit};
 use crate::AppState;
 use axum::body::Bytes;
@@ -308,6 +308,7 @@ pub(super) async fn logout(
     headers: HeaderMap,
     client: Client,
 ) -> Result<StatusCode, AuthError> {
+    let claims = bearer_claims(&state, &headers)?;
     let scope = match query.get("scope").map(String::as_str) {
         None | Some("") | Some("global") => LogoutScope::Global,
         Some("local") => LogoutScope::Local,
@@ -321,7 +322,7 @@ pub(super) async fn logout(
     let failed = |error| db_error(&state, "Error logging out user", error);
     let mut connection = connection(&state).await?;
     let tx = connection.transaction().await.map_err(failed)?;
-    let caller = authenticate(&state, &tx, &headers).await?;
+    let caller = authenticate(&state, &tx, claims).await?;
     store::end_sessions(&tx, caller.user.id, caller.session_id, scope)
         .await
         .map_err(failed)?;
