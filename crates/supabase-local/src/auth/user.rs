@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-type Tx<'a> = tokio_postgres::Transaction<'a>;
+type Tx<'a> = deadpool_postgres::Transaction<'a>;
 
 /// The verified claims of the request's Bearer token, before any database lookup.
 pub(super) struct Claims {
