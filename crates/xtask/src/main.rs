@@ -5,6 +5,7 @@
 //! - `test`:  run every test suite and print one `N passed, N failed` line.
 //! - `bench-*`: benchmarks (never part of `test`).
 
+mod bench_db;
 mod cmd;
 mod dev;
 mod paths;
@@ -31,6 +32,8 @@ enum Command {
     Dev(dev::DevArgs),
     /// Run every test suite; exits non-zero on any failure.
     Test(test::TestArgs),
+    /// Time a member's list queries under RLS on 100,000 transcripts (EXPLAIN + median/p95).
+    BenchDb(bench_db::BenchDbArgs),
 }
 
 fn main() {
@@ -39,6 +42,7 @@ fn main() {
         Command::Setup => setup::run(),
         Command::Dev(args) => dev::run(args),
         Command::Test(args) => test::run(args),
+        Command::BenchDb(args) => bench_db::run(args),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");

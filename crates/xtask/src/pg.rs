@@ -8,7 +8,9 @@
 use crate::cmd::{Cmd, is_root};
 use crate::paths;
 use anyhow::{Context, Result, bail};
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The bootstrap superuser, as on hosted Supabase. Only the bootstrap runs as this role.
@@ -62,13 +64,24 @@ impl Cluster {
         Cluster::at("dev", port, true)
     }
 
-    /// A throwaway cluster for one test run, on a free port.
+    /// A throwaway cluster for one test run, on a free port, not yet initialized.
     pub(crate) fn throwaway(name: &str) -> Result<Cluster> {
         let port = free_port()?;
         let cluster = Cluster::at(&format!("{name}-{}", std::process::id()), port, false)?;
         if cluster.data_dir.exists() {
             std::fs::remove_dir_all(&cluster.data_dir).ok();
         }
+        Ok(cluster)
+    }
+
+    /// A throwaway cluster, not yet started, holding a copy of the schema template: the
+    /// bootstrap, every migration and the seed already loaded. Copying a stopped cluster's
+    /// files takes a fraction of a second; the template is built once per content (see
+    /// [`schema_template`]).
+    pub(crate) fn throwaway_with_schema(name: &str) -> Result<Cluster> {
+        let template = schema_template()?;
+        let cluster = Cluster::throwaway(name)?;
+        copy_data_dir(&template, &cluster.data_dir)?;
         Ok(cluster)
     }
 
@@ -163,19 +176,31 @@ impl Cluster {
             .arg(&self.data_dir)
             .args(["--wait", "--timeout", "60", "--silent"])
             .arg("--log")
-            .arg(self.data_dir.join("server.log"))
+            .arg(self.log_file())
             .arg("-o")
             .arg(options.join(" "))
             .read()
             .with_context(|| {
                 format!(
-                    "starting PostgreSQL cluster `{}` on port {} (log: {})",
+                    "starting PostgreSQL cluster `{}` on port {}; the end of its log ({}):\n{}",
                     self.name,
                     self.port,
-                    self.data_dir.join("server.log").display()
+                    self.log_file().display(),
+                    self.log_tail(20)
                 )
             })?;
         self.wait_ready(Duration::from_secs(30))
+    }
+
+    fn log_file(&self) -> PathBuf {
+        self.data_dir.join("server.log")
+    }
+
+    /// The last lines of the server log, for error messages.
+    fn log_tail(&self, lines: usize) -> String {
+        let log = std::fs::read_to_string(self.log_file()).unwrap_or_default();
+        let all: Vec<&str> = log.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
     }
 
     fn wait_ready(&self, timeout: Duration) -> Result<()> {
@@ -214,6 +239,7 @@ impl Cluster {
             std::fs::remove_dir_all(&self.data_dir)
                 .with_context(|| format!("removing {}", self.data_dir.display()))?;
         }
+        remove_symlink_if_dangling(&self.name);
         Ok(())
     }
 
@@ -223,6 +249,12 @@ impl Cluster {
             "postgresql://{user}:{LOCAL_PASSWORD}@127.0.0.1:{}/{DATABASE}",
             self.port
         )
+    }
+
+    /// A client session as `user` (for queries whose rows we read, or time).
+    pub(crate) fn connect(&self, user: &str) -> Result<postgres::Client> {
+        postgres::Client::connect(&self.url(user), postgres::NoTls)
+            .with_context(|| format!("connecting to cluster `{}` as {user}", self.name))
     }
 
     /// psql connected as `user`, stopping at the first error, no psqlrc, quiet.
@@ -337,8 +369,10 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Bootstrap files are applied once each, in name order, tracked in `_local_platform.applied`
-/// (a local-only schema; hosted Supabase has no such thing because it has the platform).
+/// Bootstrap files are applied once each, in name order, tracked with their SHA-256 in
+/// `_local_platform.applied` (a local-only schema; hosted Supabase has no such thing because
+/// it has the platform). A file that changed after it was applied cannot be re-applied on top
+/// of itself (roles and tables already exist), so that is an error asking for a reset.
 fn apply_bootstrap(cluster: &Cluster) -> Result<()> {
     cluster
         .psql(SUPERUSER)
@@ -347,18 +381,32 @@ fn apply_bootstrap(cluster: &Cluster) -> Result<()> {
             "-c",
             "create table if not exists _local_platform.applied (name text primary key, applied_at timestamptz not null default now())",
         ])
+        .args(["-c", "alter table _local_platform.applied add column if not exists sha256 text"])
         .args(["-c", "revoke all on schema _local_platform from public"])
         .read()
         .context("preparing the bootstrap history table")?;
     let done = query_lines(
         cluster,
         SUPERUSER,
-        "select name from _local_platform.applied",
+        "select name || ' ' || coalesce(sha256, '') from _local_platform.applied",
     )?;
     for file in sorted_files(&paths::platform_bootstrap(), "sql")? {
         let name = file_name(&file);
-        if done.contains(&name) {
-            continue;
+        let digest = sha256_hex(
+            &std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?,
+        );
+        let recorded = done.iter().find_map(|line| {
+            let (recorded_name, recorded_digest) = line.split_once(' ')?;
+            (recorded_name == name).then_some(recorded_digest)
+        });
+        match recorded {
+            Some(recorded) if recorded == digest || recorded.is_empty() => continue,
+            Some(_) => bail!(
+                "the platform bootstrap file {name} changed since cluster `{}` was created; \
+                 recreate the cluster (`cargo xtask dev --reset` for the dev database)",
+                cluster.name
+            ),
+            None => {}
         }
         cluster
             .psql(SUPERUSER)
@@ -367,8 +415,9 @@ fn apply_bootstrap(cluster: &Cluster) -> Result<()> {
             .arg(&file)
             .arg("-c")
             .arg(format!(
-                "insert into _local_platform.applied(name) values ({})",
-                quote_literal(&name)
+                "insert into _local_platform.applied(name, sha256) values ({}, {})",
+                quote_literal(&name),
+                quote_literal(&digest)
             ))
             .read()
             .with_context(|| format!("applying platform bootstrap {name}"))?;
@@ -453,4 +502,142 @@ pub(crate) fn query_lines(cluster: &Cluster, user: &str, sql: &str) -> Result<Ve
 /// A SQL string literal (standard_conforming_strings on).
 pub(crate) fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Bump when the way templates are built changes, so old templates are not reused.
+const TEMPLATE_FORMAT: &str = "schema-template-1";
+
+/// The schema template of this process, once built or found.
+static TEMPLATE: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// A stopped cluster with the bootstrap, every migration and the seed loaded, from which
+/// throwaway clusters are copied. Its folder is named after a hash of everything that goes
+/// into it (PostgreSQL version, bootstrap, migrations, seed), so it is rebuilt exactly when
+/// one of them changes and reused otherwise, across runs.
+pub(crate) fn schema_template() -> Result<PathBuf> {
+    let mut memo = TEMPLATE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(path) = memo.as_ref() {
+        return Ok(path.clone());
+    }
+    let key = template_key()?;
+    let template = Cluster::at(&format!("template-{key}"), 0, false)?;
+    if !template.is_initialized() {
+        build_template(&template, &key)?;
+    }
+    *memo = Some(template.data_dir.clone());
+    Ok(template.data_dir)
+}
+
+fn template_key() -> Result<String> {
+    let mut hasher = Sha256::new();
+    hasher.update(TEMPLATE_FORMAT);
+    hasher.update(
+        Cmd::new(bin_dir()?.join("postgres"))
+            .arg("--version")
+            .read()?,
+    );
+    let mut files = sorted_files(&paths::platform_bootstrap(), "sql")?;
+    files.extend(sorted_files(&paths::supabase().join("migrations"), "sql")?);
+    files.push(paths::supabase().join("seed.sql"));
+    for file in files.iter().filter(|file| file.is_file()) {
+        hasher.update(
+            file.strip_prefix(paths::root())
+                .unwrap_or(file)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        hasher.update([0]);
+        hasher.update(std::fs::read(file).with_context(|| format!("reading {}", file.display()))?);
+        hasher.update([0]);
+    }
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    Ok(digest[..16].to_owned())
+}
+
+/// Build the template in a private folder, then move it into place in one rename, so a
+/// concurrent run never sees half a template. Templates of older contents are deleted.
+fn build_template(template: &Cluster, key: &str) -> Result<()> {
+    let started = Instant::now();
+    println!(
+        "pg: building the schema template (bootstrap, migrations, seed); reused until they change"
+    );
+    let building = Cluster::at(
+        &format!("template-{key}.building-{}", std::process::id()),
+        free_port()?,
+        false,
+    )?;
+    building.destroy().ok();
+    let built = (|| {
+        building.ensure_initialized()?;
+        building.start()?;
+        load_schema(&building, true)?;
+        building.stop()
+    })();
+    if let Err(error) = built {
+        building.destroy().ok();
+        return Err(error.context("building the schema template"));
+    }
+    std::fs::remove_file(building.log_file()).ok();
+    if std::fs::rename(&building.data_dir, &template.data_dir).is_err() {
+        // Another run finished the same template first: use theirs.
+        building.destroy()?;
+    }
+    remove_symlink_if_dangling(&building.name);
+    prune_templates(&template.name)?;
+    println!(
+        "pg: schema template ready ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Delete templates other than `keep` (they describe older migrations).
+fn prune_templates(keep: &str) -> Result<()> {
+    let Some(parent) = Cluster::at(keep, 0, false)?
+        .data_dir
+        .parent()
+        .map(Path::to_path_buf)
+    else {
+        return Ok(());
+    };
+    for entry in std::fs::read_dir(&parent)?.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("template-") && name != keep && !name.contains(".building-") {
+            std::fs::remove_dir_all(entry.path()).ok();
+            remove_symlink_if_dangling(&name);
+        }
+    }
+    Ok(())
+}
+
+fn remove_symlink_if_dangling(name: &str) {
+    let link = paths::local().join("pg").join(name);
+    if link.is_symlink() && !link.exists() {
+        std::fs::remove_file(link).ok();
+    }
+}
+
+/// Copy a stopped cluster's folder, keeping owners and permissions (the server refuses a
+/// data folder it does not own, or that others can read).
+fn copy_data_dir(from: &Path, to: &Path) -> Result<()> {
+    Cmd::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .read()
+        .with_context(|| format!("copying the schema template to {}", to.display()))?;
+    Ok(())
 }
