@@ -15,7 +15,7 @@ pub use ast::*;
 /// hostile input is refused quickly with a clear message.
 pub mod limits {
     /// Longest accepted query string (bytes, before decoding).
-    pub const MAX_QUERY_BYTES: usize = 64 * 1024;
+    pub const MAX_QUERY_BYTES: usize = 48 * 1024;
     /// Values in one `in.(...)` list.
     pub const MAX_IN_VALUES: usize = 1000;
     /// Levels of `and(...)` / `or(...)` nesting.
