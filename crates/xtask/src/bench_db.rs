@@ -146,6 +146,12 @@ pub(crate) fn run(args: BenchDbArgs) -> Result<()> {
     if args.runs == 0 || args.agencies == 0 || args.transcripts == 0 {
         bail!("--runs, --agencies and --transcripts must be at least 1");
     }
+    ctrlc::set_handler(|| {
+        eprintln!("\ninterrupted: stopping the benchmark cluster");
+        crate::pg::destroy_owned_clusters();
+        std::process::exit(130);
+    })
+    .context("installing the Ctrl-C handler")?;
     let cluster = Cluster::throwaway_with_schema("bench-db")?;
     let guard = DestroyOnDrop {
         cluster: cluster.clone(),
@@ -154,6 +160,7 @@ pub(crate) fn run(args: BenchDbArgs) -> Result<()> {
     cluster.start()?;
     let mut client = cluster.connect(SUPERUSER)?;
 
+    require_app_schema(&mut client)?;
     let started = Instant::now();
     client.batch_execute(&seed_sql(&args)).context(
         "seeding the benchmark data (the seed follows supabase/migrations: update bench_db.rs when the schema changes)",
@@ -182,6 +189,36 @@ pub(crate) fn run(args: BenchDbArgs) -> Result<()> {
         );
     }
     drop(guard);
+    Ok(())
+}
+
+/// The relations the seed and the queries use, from supabase/migrations.
+const APP_RELATIONS: &[&str] = &[
+    "agencies",
+    "agency_members",
+    "clients",
+    "transcripts",
+    "analysis_jobs",
+    "analysis_results",
+    "performance_tracking",
+    "client_summaries",
+];
+
+fn require_app_schema(client: &mut postgres::Client) -> Result<()> {
+    let missing: Vec<String> = client
+        .query(
+            "select name from unnest($1::text[]) name where to_regclass('public.' || name) is null",
+            &[&APP_RELATIONS],
+        )?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "bench-db measures the application schema, but supabase/migrations does not create public.{}",
+            missing.join(", public.")
+        );
+    }
     Ok(())
 }
 

@@ -41,6 +41,78 @@ pub(crate) struct Cluster {
     durable: bool,
 }
 
+/// Throwaway clusters this process started. The server runs in its own session (pg_ctl
+/// detaches it), so Ctrl-C does not reach it: an interrupted run must stop them itself.
+static OWNED: Mutex<Vec<Cluster>> = Mutex::new(Vec::new());
+
+fn own(cluster: &Cluster) {
+    let mut owned = OWNED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !owned.iter().any(|known| known.name == cluster.name) {
+        owned.push(cluster.clone());
+    }
+}
+
+fn disown(cluster: &Cluster) {
+    let mut owned = OWNED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    owned.retain(|known| known.name != cluster.name);
+}
+
+/// Stop and delete every throwaway cluster (and half-built template) this process started.
+/// For Ctrl-C handlers.
+pub(crate) fn destroy_owned_clusters() {
+    let owned: Vec<Cluster> = OWNED
+        .lock()
+        .map(|mut owned| owned.drain(..).collect())
+        .unwrap_or_default();
+    for cluster in owned {
+        cluster.destroy().ok();
+    }
+}
+
+/// Delete throwaway clusters and half-built templates left by runs that were killed (their
+/// folder names end with the process id, and that process is gone).
+fn prune_abandoned_clusters() {
+    let Ok(probe) = Cluster::at("probe", 0, false) else {
+        return;
+    };
+    let Some(parent) = probe.data_dir.parent() else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = owning_process(&name) else {
+            continue;
+        };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        if let Ok(cluster) = Cluster::at(&name, 0, false) {
+            cluster.destroy().ok();
+        }
+    }
+}
+
+/// The process id a throwaway cluster's folder is named after (`<name>-<pid>`, or
+/// `template-<key>.building-<pid>`); None for the dev cluster and finished templates.
+fn owning_process(folder: &str) -> Option<u32> {
+    if folder == "dev" {
+        return None;
+    }
+    let digits = match folder.split_once(".building-") {
+        Some((_, pid)) => pid,
+        None if folder.starts_with("template-") => return None,
+        None => folder.rsplit_once('-')?.1,
+    };
+    digits.parse().ok()
+}
+
 /// Which PostgreSQL 15 binaries to use: `pg_config --bindir` of version 15, else Debian's path.
 pub(crate) fn bin_dir() -> Result<PathBuf> {
     let debian = PathBuf::from("/usr/lib/postgresql/15/bin");
@@ -66,6 +138,7 @@ impl Cluster {
 
     /// A throwaway cluster for one test run, on a free port, not yet initialized.
     pub(crate) fn throwaway(name: &str) -> Result<Cluster> {
+        prune_abandoned_clusters();
         let port = free_port()?;
         let cluster = Cluster::at(&format!("{name}-{}", std::process::id()), port, false)?;
         if cluster.data_dir.exists() {
@@ -139,6 +212,13 @@ impl Cluster {
                 "UTF8",
             ])
             .args(["--locale", "C.UTF-8", "--no-instructions"])
+            // Throwaway clusters and templates need no crash safety; syncing every file of a
+            // fresh cluster takes seconds on a busy machine.
+            .args(if self.durable {
+                &[][..]
+            } else {
+                &["--no-sync"][..]
+            })
             .arg(format!("--pwfile={}", password_file.display()))
             .read();
         std::fs::remove_file(&password_file).ok();
@@ -157,6 +237,9 @@ impl Cluster {
     pub(crate) fn start(&self) -> Result<()> {
         if self.is_running() {
             return Ok(());
+        }
+        if !self.durable {
+            own(self);
         }
         let mut options = vec![
             format!("-p {}", self.port),
@@ -240,6 +323,7 @@ impl Cluster {
                 .with_context(|| format!("removing {}", self.data_dir.display()))?;
         }
         remove_symlink_if_dangling(&self.name);
+        disown(self);
         Ok(())
     }
 
@@ -390,6 +474,7 @@ fn apply_bootstrap(cluster: &Cluster) -> Result<()> {
         SUPERUSER,
         "select name || ' ' || coalesce(sha256, '') from _local_platform.applied",
     )?;
+    let mut pending = Vec::new();
     for file in sorted_files(&paths::platform_bootstrap(), "sql")? {
         let name = file_name(&file);
         let digest = sha256_hex(
@@ -408,21 +493,45 @@ fn apply_bootstrap(cluster: &Cluster) -> Result<()> {
             ),
             None => {}
         }
-        cluster
-            .psql(SUPERUSER)
-            .arg("-1")
-            .arg("-f")
-            .arg(&file)
-            .arg("-c")
-            .arg(format!(
+        pending.push((
+            file,
+            format!(
                 "insert into _local_platform.applied(name, sha256) values ({}, {})",
                 quote_literal(&name),
                 quote_literal(&digest)
-            ))
-            .read()
-            .with_context(|| format!("applying platform bootstrap {name}"))?;
+            ),
+        ));
     }
+    apply_in_one_session(cluster, SUPERUSER, &pending)
+        .context("applying the platform bootstrap")?;
     Ok(())
+}
+
+/// Apply SQL files in order in one psql session as `user`, each in its own transaction
+/// together with the statement that records it (as the Supabase CLI applies each migration
+/// file as one batch). Stops at the first error, which psql reports with file and line;
+/// files before it stay applied and recorded.
+fn apply_in_one_session(cluster: &Cluster, user: &str, files: &[(PathBuf, String)]) -> Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let mut psql = cluster.psql(user);
+    for (file, record) in files {
+        psql = psql
+            .args(["-c", "begin"])
+            .arg("-f")
+            .arg(file)
+            .arg("-c")
+            .arg(format!("{record}; commit"));
+    }
+    // psql's own message names the file and line; the (long) command line adds nothing.
+    psql.read().map(|_| ()).map_err(|error| {
+        let text = error.to_string();
+        let psql_output = text
+            .split_once("):\n")
+            .map_or(text.as_str(), |(_, output)| output);
+        anyhow::anyhow!("{}", psql_output.trim())
+    })
 }
 
 fn apply_migrations(cluster: &Cluster) -> Result<Vec<String>> {
@@ -432,6 +541,7 @@ fn apply_migrations(cluster: &Cluster) -> Result<Vec<String>> {
         "select version || '_' || coalesce(name, '') || '.sql' from supabase_migrations.schema_migrations",
     )?;
     let mut applied = Vec::new();
+    let mut pending = Vec::new();
     for file in sorted_files(&paths::supabase().join("migrations"), "sql")? {
         let name = file_name(&file);
         if done.contains(&name) {
@@ -441,21 +551,18 @@ fn apply_migrations(cluster: &Cluster) -> Result<Vec<String>> {
         let Some((version, migration_name)) = stem.split_once('_') else {
             bail!("migration file {name} must be named <version>_<name>.sql");
         };
-        cluster
-            .psql(OWNER)
-            .arg("-1")
-            .arg("-f")
-            .arg(&file)
-            .arg("-c")
-            .arg(format!(
+        pending.push((
+            file,
+            format!(
                 "insert into supabase_migrations.schema_migrations(version, name) values ({}, {})",
                 quote_literal(version),
                 quote_literal(migration_name)
-            ))
-            .read()
-            .with_context(|| format!("applying migration {name}"))?;
+            ),
+        ));
         applied.push(name);
     }
+    apply_in_one_session(cluster, OWNER, &pending)
+        .context("applying supabase/migrations (the error names the file and line)")?;
     Ok(applied)
 }
 
@@ -591,6 +698,7 @@ fn build_template(template: &Cluster, key: &str) -> Result<()> {
         return Err(error.context("building the schema template"));
     }
     std::fs::remove_file(building.log_file()).ok();
+    disown(&building);
     if std::fs::rename(&building.data_dir, &template.data_dir).is_err() {
         // Another run finished the same template first: use theirs.
         building.destroy()?;
@@ -640,4 +748,30 @@ fn copy_data_dir(from: &Path, to: &Path) -> Result<()> {
         .read()
         .with_context(|| format!("copying the schema template to {}", to.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throwaway_folders_name_their_process() {
+        assert_eq!(owning_process("test-db-4242"), Some(4242));
+        assert_eq!(owning_process("lint-proof-17"), Some(17));
+        assert_eq!(
+            owning_process("template-89e566e460e156f8.building-99"),
+            Some(99)
+        );
+        assert_eq!(owning_process("template-89e566e460e156f8"), None);
+        assert_eq!(owning_process("dev"), None);
+        assert_eq!(owning_process("scratch"), None);
+    }
+
+    #[test]
+    fn sha256_is_lower_hex() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }

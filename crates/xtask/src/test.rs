@@ -113,6 +113,7 @@ pub(crate) fn run(args: TestArgs) -> Result<()> {
     ctrlc::set_handler(|| {
         eprintln!("\ninterrupted: stopping test clusters");
         cleanup_all();
+        crate::pg::destroy_owned_clusters();
         std::process::exit(130);
     })
     .ok();

@@ -33,6 +33,14 @@ impl Step {
         Step::NoShow,
     ];
 
+    /// The steps that have an SMS (education is e-mail only).
+    pub const SMS: [Step; 4] = [
+        Step::Booked,
+        Step::DayBefore,
+        Step::TwoHoursBefore,
+        Step::NoShow,
+    ];
+
     /// The name used in JSON, template keys and pattern ids.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -2,7 +2,7 @@
 -- and the local stand-in depend on it. Run by `cargo xtask test --only db-bootstrap` with
 -- pg_prove as `postgres` (as `supabase test db` does); everything is rolled back.
 begin;
-select plan(57);
+select plan(58);
 
 -- Roles ---------------------------------------------------------------------------------
 select is(
@@ -51,6 +51,10 @@ select is(
     where r.rolname = 'postgres' and setting like 'search_path=%'),
   'search_path="$user", public, extensions',
   'postgres has the hosted search_path'
+);
+select is(
+  (select nspowner::regrole::text from pg_namespace where nspname = 'public'), 'postgres',
+  'postgres owns the public schema'
 );
 select ok(
   (select bool_and(rolcanlogin) from pg_roles
