@@ -6,7 +6,7 @@ use super::error::ApiError;
 use super::plan::{Kind, Mutation, Plan};
 use super::request::Media;
 use super::sql::Statement;
-use crate::db::{self, RequestInfo};
+use crate::db::{self, Access, RequestInfo};
 use crate::gateway::Caller;
 use bytes::BytesMut;
 use deadpool_postgres::{Pool, PoolError};
@@ -69,49 +69,198 @@ fn pool_error(error: PoolError) -> ApiError {
     }
 }
 
-/// Execute `plan` (whose SQL is `statement`) and return its outcome, committed.
+/// A pooled connection that goes back to the pool only once its transaction has ended; a
+/// request abandoned mid-transaction (client gone, timeout) or a broken connection closes it
+/// instead, so no later request can ever run inside another's transaction.
+struct Checkout {
+    object: Option<deadpool_postgres::Object>,
+    clean: bool,
+}
+
+impl Drop for Checkout {
+    fn drop(&mut self) {
+        if !self.clean
+            && let Some(object) = self.object.take()
+        {
+            drop(deadpool_postgres::Object::take(object));
+        }
+    }
+}
+
+const SET_TIMEZONE: &str =
+    "select set_config('timezone', $1, true) from pg_catalog.pg_timezone_names where name = $1";
+
+/// Execute `plan` (whose SQL is `statement`) in one transaction as the caller and return its
+/// outcome, committed.
+///
+/// The transaction is PostgREST's (`db::settings_statement` after BEGIN), sent as a pipeline:
+/// BEGIN, the settings, the statement and, when nothing can still require a rollback, COMMIT
+/// go out together, so a request usually costs one round trip. Statements are prepared once
+/// per connection (outside the transaction; if that fails, e.g. a cast to a type only the
+/// request's search_path finds, inside it).
 pub async fn run(
     context: &Context<'_>,
     plan: &Plan,
     statement: &Statement,
 ) -> Result<Outcome, ApiError> {
+    let object = context.pool.get().await.map_err(pool_error)?;
+    let mut checkout = Checkout {
+        object: Some(object),
+        clean: false,
+    };
+    let client = checkout.object.as_ref().expect("set above");
+    let (result, ended) = transact(client, context, plan, statement).await;
+    checkout.clean = ended;
+    result
+}
+
+/// Run the transaction; also say whether the connection is idle again (transaction ended, link
+/// intact), i.e. fit to return to the pool.
+async fn transact(
+    client: &deadpool_postgres::ClientWrapper,
+    context: &Context<'_>,
+    plan: &Plan,
+    statement: &Statement,
+) -> (Result<Outcome, ApiError>, bool) {
     let anon = context.caller.role == "anon";
-    let database = |error: tokio_postgres::Error| ApiError::from_postgres(&error, anon);
-    let mut client = context.pool.get().await.map_err(pool_error)?;
-    let cache = client.statement_cache.clone();
+    let database = |error: &tokio_postgres::Error| ApiError::from_postgres(error, anon);
+    let cache = &client.statement_cache;
     if cache.size() > STATEMENT_CACHE_LIMIT {
         cache.clear();
     }
-    let transaction = db::begin_as(
-        &mut client,
+    let (settings_sql, settings_params) = db::settings_statement(
         &context.caller.role,
         &context.caller.claims,
         context.request,
         context.search_path,
         context.role_settings,
-        plan.access,
-    )
-    .await
-    .map_err(database)?;
-    if let Some(zone) = context.timezone {
-        transaction
-            .execute(
-                "select set_config('timezone', $1, true) from pg_catalog.pg_timezone_names where name = $1",
-                &[&zone],
-            )
-            .await
-            .map_err(database)?;
-    }
-    let prepared = cache
-        .prepare(transaction.client(), &statement.sql)
-        .await
-        .map_err(database)?;
+    );
+    let settings = match cache.prepare(client, &settings_sql).await {
+        Ok(settings) => settings,
+        Err(error) => return (Err(database(&error)), !error.is_closed()),
+    };
+    let settings_params: Vec<&(dyn ToSql + Sync)> = settings_params
+        .iter()
+        .map(|p| p as &(dyn ToSql + Sync))
+        .collect();
     let texts: Vec<Text> = statement.params.iter().map(|p| Text(p)).collect();
     let params: Vec<&(dyn ToSql + Sync)> = texts.iter().map(|t| t as &(dyn ToSql + Sync)).collect();
-    let row = transaction
-        .query_one(&prepared, &params)
-        .await
-        .map_err(database)?;
+    let begin = match plan.access {
+        Access::ReadOnly => "BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY",
+        Access::ReadWrite => "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE",
+    };
+    // A read-only transaction has nothing to roll back; a write commits at once unless a check
+    // on its result may still have to undo it.
+    let commit_at_once =
+        plan.access == Access::ReadOnly || !needs_checks(plan, context.max_affected);
+    let timezone = async {
+        match context.timezone {
+            Some(zone) => client.execute(SET_TIMEZONE, &[&zone]).await.map(|_| ()),
+            None => Ok(()),
+        }
+    };
+    let prepared = cache.prepare(client, &statement.sql).await.ok();
+    let row = match prepared {
+        Some(main) => {
+            let (began, set, zone, row, committed) = futures_util::join!(
+                client.batch_execute(begin),
+                client.execute(&settings, &settings_params),
+                timezone,
+                client.query_one(&main, &params),
+                async {
+                    if commit_at_once {
+                        client.batch_execute("COMMIT").await.map(|()| true)
+                    } else {
+                        Ok(false)
+                    }
+                },
+            );
+            let first_error = began
+                .as_ref()
+                .err()
+                .or(set.as_ref().err())
+                .or(zone.as_ref().err())
+                .or(row.as_ref().err());
+            if let Some(error) = first_error {
+                return finish_failed(client, error, commit_at_once, anon).await;
+            }
+            let row = row.expect("checked above");
+            match committed {
+                Err(error) => return (Err(database(&error)), !error.is_closed()),
+                Ok(true) => return (decide(plan, &row, context.max_affected), true),
+                Ok(false) => row,
+            }
+        }
+        None => {
+            // Prepare inside the transaction, under the request's search_path and role.
+            let (began, set, zone) = futures_util::join!(
+                client.batch_execute(begin),
+                client.execute(&settings, &settings_params),
+                timezone,
+            );
+            let first_error = began
+                .as_ref()
+                .err()
+                .or(set.as_ref().err())
+                .or(zone.as_ref().err());
+            if let Some(error) = first_error {
+                return finish_failed(client, error, false, anon).await;
+            }
+            let main = match cache.prepare(client, &statement.sql).await {
+                Ok(main) => main,
+                Err(error) => return finish_failed(client, &error, false, anon).await,
+            };
+            match client.query_one(&main, &params).await {
+                Ok(row) => row,
+                Err(error) => return finish_failed(client, &error, false, anon).await,
+            }
+        }
+    };
+    match decide(plan, &row, context.max_affected) {
+        Err(error) => {
+            let ended = client.batch_execute("ROLLBACK").await.is_ok();
+            (Err(error), ended)
+        }
+        Ok(outcome) => match client.batch_execute("COMMIT").await {
+            Ok(()) => (Ok(outcome), true),
+            Err(error) => (Err(database(&error)), !error.is_closed()),
+        },
+    }
+}
+
+/// After an error inside the transaction: it already ended when COMMIT was pipelined behind
+/// (PostgreSQL turns it into ROLLBACK); otherwise roll back now.
+async fn finish_failed(
+    client: &deadpool_postgres::ClientWrapper,
+    cause: &tokio_postgres::Error,
+    committed_behind: bool,
+    anon: bool,
+) -> (Result<Outcome, ApiError>, bool) {
+    let error = ApiError::from_postgres(cause, anon);
+    if cause.is_closed() {
+        return (Err(error), false);
+    }
+    if committed_behind {
+        return (Err(error), true);
+    }
+    let ended = client.batch_execute("ROLLBACK").await.is_ok();
+    (Err(error), ended)
+}
+
+/// Whether a write's result must be checked before COMMIT (singular response, max-affected,
+/// PUT key match).
+fn needs_checks(plan: &Plan, max_affected: Option<i64>) -> bool {
+    matches!(plan.media, Media::Singular { .. })
+        || max_affected.is_some()
+        || matches!(&plan.kind, Kind::Mutate(Mutation::Insert(insert)) if !insert.put_keys.is_empty())
+}
+
+/// Read the statement's row and apply the checks.
+fn decide(
+    plan: &Plan,
+    row: &tokio_postgres::Row,
+    max_affected: Option<i64>,
+) -> Result<Outcome, ApiError> {
     let outcome = Outcome {
         total: row.get(0),
         page_total: row.get(1),
@@ -121,11 +270,7 @@ pub async fn run(
         location: row.get(5),
         inserted: row.get(6),
     };
-    if let Err(error) = check(plan, &outcome, context.max_affected) {
-        transaction.rollback().await.ok();
-        return Err(error);
-    }
-    transaction.commit().await.map_err(database)?;
+    check(plan, &outcome, max_affected)?;
     Ok(outcome)
 }
 

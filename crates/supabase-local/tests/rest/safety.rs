@@ -301,3 +301,33 @@ async fn missing_or_unknown_api_keys_are_refused_by_the_gateway() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn an_abandoned_request_never_leaves_its_transaction_to_the_next() {
+    let harness =
+        std::sync::Arc::new(Harness::configured(|settings| settings.database.pool_size = 1).await);
+    // A write that is cut off (client gone) while its transaction is open.
+    let abandoned = {
+        let harness = harness.clone();
+        tokio::time::timeout(Duration::from_millis(300), async move {
+            harness
+                .send(
+                    &As::Service,
+                    Method::POST,
+                    "/rest/v1/rpc/sleep",
+                    &[],
+                    Some(r#"{"seconds": 3}"#),
+                )
+                .await
+        })
+        .await
+    };
+    assert!(abandoned.is_err(), "the request should have been cut off");
+    // The next request gets a clean connection at once: not the abandoned one, still busy.
+    let started = Instant::now();
+    let next = harness.get(&As::User(USER_A), "/rest/v1/rpc/whoami").await;
+    assert_eq!(next.status, StatusCode::OK, "{}", next.text);
+    assert_eq!(next.json()["role"], "authenticated");
+    assert_eq!(next.json()["read_only"], "on");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
