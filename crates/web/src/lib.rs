@@ -1,0 +1,5 @@
+//! ScaleStream's browser app.
+
+mod app;
+
+pub use app::App;
