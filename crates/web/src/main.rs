@@ -1,6 +1,25 @@
-//! Mounts the app. Everything else lives in `app` and the page modules.
+//! ScaleStream's browser app.
+//!
+//! Layout (STYLE.md): `app` declares the router; one module per page under `pages/`, shared
+//! components under `components/`; `config` finds the Supabase project; all Supabase traffic
+//! goes through the `supabase-client` crate (which knows HTTP, not Leptos).
 
+#![allow(unreachable_pub, reason = "Leptos #[component] expands to pub items")]
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod config;
+
+#[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(web::App);
+    leptos::mount::mount_to_body(app::App);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!(
+        "The web app runs in the browser: `cargo xtask dev` builds it with trunk and serves it."
+    );
 }

@@ -89,7 +89,17 @@ pub(crate) fn run(args: DevArgs) -> Result<()> {
             return Err(error);
         }
     };
+    let app_url = match serve_web_app(&stack) {
+        Ok(url) => url,
+        Err(error) => {
+            stack.stop();
+            cluster.stop().ok();
+            return Err(error);
+        }
+    };
     print_status(&cluster, &stack);
+    println!("Open the app: {app_url}");
+    println!();
 
     while !stop.load(Ordering::SeqCst) {
         if !stack.is_running() {
@@ -106,6 +116,19 @@ pub(crate) fn run(args: DevArgs) -> Result<()> {
     cluster.stop()?;
     Ok(())
 }
+
+/// Build the browser app and serve it on the port of `auth.site_url` (8080), pointed at the
+/// local stack.
+fn serve_web_app(stack: &Stack) -> Result<String> {
+    println!("dev: building the web app (the first build takes a few minutes)");
+    let dist = crate::web::build()?;
+    let config = crate::web::config_json(&stack.status.api_url, &stack.status.anon_key);
+    let port = crate::web::serve(&dist, WEB_PORT, config)?;
+    Ok(format!("http://127.0.0.1:{port}"))
+}
+
+/// Where `cargo xtask dev` serves the web app: supabase/config.toml's auth.site_url.
+const WEB_PORT: u16 = 8080;
 
 /// What `supabase status` prints, so the same instructions work locally and against the CLI.
 fn print_status(cluster: &Cluster, stack: &Stack) {

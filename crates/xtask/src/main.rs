@@ -15,6 +15,7 @@ mod setup;
 mod stack;
 mod suites;
 mod test;
+mod web;
 
 use clap::{Parser, Subcommand};
 

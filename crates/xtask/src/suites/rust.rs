@@ -24,6 +24,10 @@ pub(super) fn suites() -> Vec<Suite> {
             name: "engine-wasm-build",
             run: engine_wasm_build,
         },
+        Suite {
+            name: "web-clippy",
+            run: web_clippy,
+        },
     ]
 }
 
@@ -83,6 +87,16 @@ fn engine_wasm_build(_: &mut Context) -> Result<Tally> {
                 "--target",
                 "wasm32-unknown-unknown",
             ])
+            .succeeds()?,
+    ))
+}
+
+/// The browser crates only exist for wasm32: lint them there.
+fn web_clippy(_: &mut Context) -> Result<Tally> {
+    Ok(Tally::check(
+        cargo()
+            .args(["clippy", "--package", "web", "--package", "supabase-client"])
+            .args(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])
             .succeeds()?,
     ))
 }

@@ -1,5 +1,0 @@
-//! ScaleStream's browser app.
-
-mod app;
-
-pub use app::App;
