@@ -84,6 +84,12 @@ pub enum ApiError {
         "Function must return SETOF or TABLE when max-affected preference is used with handling=strict"
     )]
     MaxAffectedRpc,
+    /// PGRST125 404: a path that is neither `/<relation>` nor `/rpc/<function>`.
+    #[error("Invalid path specified in request URL")]
+    InvalidPath,
+    /// PGRST126 404: the OpenAPI root is not served.
+    #[error("Root endpoint metadata is disabled")]
+    RootDisabled,
     /// PGRST200 400.
     #[error("Could not find a relationship between '{parent}' and '{child}' in the schema cache")]
     NoRelationship {
@@ -210,9 +216,10 @@ impl ApiError {
             ApiError::AmbiguousRelationship { .. } | ApiError::AmbiguousFunction(_) => {
                 StatusCode::MULTIPLE_CHOICES
             }
-            ApiError::FunctionNotFound { .. } | ApiError::TableNotFound { .. } => {
-                StatusCode::NOT_FOUND
-            }
+            ApiError::FunctionNotFound { .. }
+            | ApiError::TableNotFound { .. }
+            | ApiError::InvalidPath
+            | ApiError::RootDisabled => StatusCode::NOT_FOUND,
             ApiError::Jwt(_) => StatusCode::UNAUTHORIZED,
             ApiError::SchemaCacheUnavailable | ApiError::Connection(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
@@ -246,6 +253,8 @@ impl ApiError {
             ApiError::InvalidPreferences(_) => "PGRST122",
             ApiError::MaxAffected(_) => "PGRST124",
             ApiError::MaxAffectedRpc => "PGRST128",
+            ApiError::InvalidPath => "PGRST125",
+            ApiError::RootDisabled => "PGRST126",
             ApiError::NoRelationship { .. } => "PGRST200",
             ApiError::AmbiguousRelationship { .. } => "PGRST201",
             ApiError::FunctionNotFound { .. } => "PGRST202",

@@ -67,6 +67,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/rpc/{function}", any(function))
         .route("/{relation}", any(relation))
+        .route(
+            "/",
+            any(|| async { ApiError::RootDisabled.into_response() }),
+        )
+        .fallback(|| async { ApiError::InvalidPath.into_response() })
 }
 
 async fn relation(
