@@ -341,18 +341,22 @@ async fn profiles_select_the_schema() {
         unknown.json()["hint"],
         "Only the following schemas are exposed: rest_test, public"
     );
-    // The other exposed schema is searched instead: no `clients` table there.
+    // The other exposed schema is searched instead: no `handoffs` table there.
     let other = harness
         .send(
             &As::User(USER_A),
             Method::GET,
-            "/rest/v1/clients",
+            "/rest/v1/handoffs",
             &[("accept-profile", "public")],
             None,
         )
         .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     assert_eq!(other.error_code(), "PGRST205");
+    assert_eq!(
+        other.json()["message"],
+        "Could not find the table 'public.handoffs' in the schema cache"
+    );
     assert_eq!(other.header("content-profile"), None);
 }
 
