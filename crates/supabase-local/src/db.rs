@@ -13,6 +13,8 @@ use tokio_postgres::{NoTls, Transaction};
 /// The service pools.
 #[derive(Clone)]
 pub struct Database {
+    /// Consecutive failures to reach PostgreSQL (0 when it answers); drives `Retry-After`.
+    outage: std::sync::Arc<std::sync::atomic::AtomicU32>,
     /// As `authenticator` (NOINHERIT; may SET ROLE to anon / authenticated / service_role).
     pub api: Pool,
     /// As `supabase_auth_admin` (owns the auth schema).
@@ -63,7 +65,43 @@ impl Database {
                 "supabase-local realtime",
             )?,
             settings: settings.clone(),
+            outage: Default::default(),
         })
+    }
+
+    /// A pooled connection, or why none can be had: the pool stayed exhausted for the pool
+    /// timeout ([`Unavailable::PoolTimeout`], PostgREST's 504 PGRST003), or PostgreSQL cannot be
+    /// reached ([`Unavailable::Down`], 503 with `Retry-After` growing 1, 2, 4 … 32 s while the
+    /// outage lasts, as PostgREST's reconnection backoff). Recovery needs nothing: the next
+    /// request after PostgreSQL is back gets a fresh connection (dead ones are dropped when
+    /// returned or recycled).
+    pub async fn acquire(&self, pool: &Pool) -> Result<deadpool_postgres::Object, Unavailable> {
+        use deadpool_postgres::{PoolError, TimeoutType};
+        use std::sync::atomic::Ordering;
+        match pool.get().await {
+            Ok(client) => {
+                self.outage.store(0, Ordering::Relaxed);
+                Ok(client)
+            }
+            Err(PoolError::Timeout(TimeoutType::Wait)) => Err(Unavailable::PoolTimeout),
+            Err(error) => {
+                let failures = self.outage.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(%error, "PostgreSQL unreachable");
+                Err(Unavailable::Down {
+                    message: error.to_string(),
+                    retry_after_seconds: 1u64 << failures.min(5),
+                })
+            }
+        }
+    }
+
+    /// Note that a query failed because the connection broke (see [`is_connection_error`]), so
+    /// the next answers carry a growing `Retry-After` until PostgreSQL is back.
+    pub fn note_connection_error(&self) -> u64 {
+        let failures = self
+            .outage
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        1u64 << failures.min(5)
     }
 
     /// A dedicated (unpooled) connection, e.g. for LISTEN. The connection task is spawned;
@@ -233,4 +271,81 @@ pub fn settings_statement(
 /// Quote an SQL identifier ("name" with doubled quotes).
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Why a request got no database connection.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unavailable {
+    /// Every pooled connection stayed busy for the whole pool timeout.
+    #[error("Timed out acquiring connection from connection pool.")]
+    PoolTimeout,
+    /// PostgreSQL refused or dropped the connection (down, restarting, overloaded).
+    #[error("Database client error. Retrying the connection.")]
+    Down {
+        message: String,
+        retry_after_seconds: u64,
+    },
+}
+
+impl Unavailable {
+    /// HTTP status: 504 for pool exhaustion, 503 when PostgreSQL is unreachable.
+    pub fn status(&self) -> axum::http::StatusCode {
+        match self {
+            Unavailable::PoolTimeout => axum::http::StatusCode::GATEWAY_TIMEOUT,
+            Unavailable::Down { .. } => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// Seconds the client should wait before retrying, when PostgreSQL is unreachable.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            Unavailable::PoolTimeout => None,
+            Unavailable::Down {
+                retry_after_seconds,
+                ..
+            } => Some(*retry_after_seconds),
+        }
+    }
+
+    /// The PostgREST error response: 504 `PGRST003`, or 503 `PGRST001` with `Retry-After`.
+    pub fn postgrest_response(&self) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let (code, details) = match self {
+            Unavailable::PoolTimeout => ("PGRST003", Value::Null),
+            Unavailable::Down { message, .. } => ("PGRST001", Value::String(message.clone())),
+        };
+        let body = serde_json::json!({
+            "code": code,
+            "details": details,
+            "hint": null,
+            "message": self.to_string(),
+        });
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after_seconds() {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
+        }
+        response
+    }
+}
+
+/// Whether a query failed because the connection to PostgreSQL broke or the server is going
+/// away (connection closed, SQLSTATE class 08, or 57P01-57P03 admin/crash shutdown, "cannot
+/// connect now"), as opposed to an error in the statement. These map to 503 and are worth
+/// retrying.
+pub fn is_connection_error(error: &tokio_postgres::Error) -> bool {
+    if error.is_closed() {
+        return true;
+    }
+    match error.code() {
+        Some(state) => {
+            let code = state.code();
+            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+        }
+        // No SQLSTATE: an I/O failure on the socket, or a client-side error (types, rows).
+        None => std::error::Error::source(error)
+            .is_some_and(|source| source.downcast_ref::<std::io::Error>().is_some()),
+    }
 }

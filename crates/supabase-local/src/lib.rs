@@ -79,22 +79,29 @@ impl AppState {
     }
 }
 
-/// The whole HTTP surface.
+/// The whole HTTP surface, behind the gateway: CORS (outermost, so even the gateway's own
+/// refusals are readable by a page on another origin; not for Edge Functions, which answer
+/// their own CORS as on hosted), the API-key check and rewrite, and per-service body limits
+/// and timeouts.
 pub fn router(state: AppState) -> Router {
-    let browser_facing = Router::new()
+    Router::new()
         .nest("/rest/v1", rest::router())
         .nest("/auth/v1", auth::router())
         .nest("/storage/v1", storage::router())
         .nest("/realtime/v1", realtime::router())
-        .layer(gateway::cors());
-    Router::new()
-        .merge(browser_facing)
         .nest("/functions/v1", functions::router())
         .route("/health", axum::routing::get(|| async { "ok" }))
+        // Body limits are the gateway's (per service, JSON 413), not axum's 2 MB default.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            gateway::limits,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             gateway::api_key,
         ))
+        .layer(axum::middleware::from_fn(gateway::cors_unless_functions))
         .with_state(state)
 }
 

@@ -79,11 +79,21 @@ pub struct AuthSettings {
     /// Sign-up needs e-mail confirmation before a session is issued (hosted default: true).
     pub enable_confirmations: bool,
     pub minimum_password_length: usize,
+    /// Character classes a password must contain (`password_requirements`: "",
+    /// `letters_digits`, `lower_upper_letters_digits`, `lower_upper_letters_digits_symbols`).
+    pub password_requirements: String,
     pub enable_refresh_token_rotation: bool,
     pub refresh_token_reuse_interval: Duration,
     /// Requests per 5 minutes per IP; None disables the limit.
     pub rate_limit_sign_in_sign_ups: Option<u32>,
     pub rate_limit_token_refresh: Option<u32>,
+    /// `[auth.sessions] timebox`: sessions end this long after sign-in (None: never).
+    pub sessions_timebox: Option<Duration>,
+    /// `[auth.sessions] inactivity_timeout`: sessions end after this long without a refresh.
+    pub sessions_inactivity_timeout: Option<Duration>,
+    /// Largest accepted request body for /auth/v1.
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
 }
 
 /// Storage settings (`[storage]`).
@@ -91,6 +101,8 @@ pub struct AuthSettings {
 pub struct StorageSettings {
     /// Global object size limit in bytes.
     pub file_size_limit: u64,
+    /// How long an upload or download may take before the gateway answers 504.
+    pub request_timeout: Duration,
 }
 
 /// Edge Functions settings (`[functions.<name>]` and runtime limits).
@@ -162,12 +174,21 @@ struct AuthSection {
     jwt_secret: Option<String>,
     enable_signup: Option<bool>,
     minimum_password_length: Option<usize>,
+    password_requirements: Option<String>,
     enable_refresh_token_rotation: Option<bool>,
     refresh_token_reuse_interval: Option<u64>,
     #[serde(default)]
     rate_limit: RateLimitSection,
     #[serde(default)]
     email: EmailSection,
+    #[serde(default)]
+    sessions: SessionsSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SessionsSection {
+    timebox: Option<String>,
+    inactivity_timeout: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -219,6 +240,14 @@ impl Settings {
             None => 50 * 1024 * 1024,
         };
         let rate_limits_on = overrides.rate_limits.unwrap_or(false);
+        let session_limit = |text: &Option<String>| -> Result<Option<Duration>> {
+            Ok(match text {
+                Some(text) => Some(parse_duration(text)?).filter(|limit| !limit.is_zero()),
+                None => None,
+            })
+        };
+        let sessions_timebox = session_limit(&file.auth.sessions.timebox)?;
+        let sessions_inactivity_timeout = session_limit(&file.auth.sessions.inactivity_timeout)?;
         Ok(Settings {
             listen,
             public_url: format!("http://127.0.0.1:{port}"),
@@ -273,6 +302,7 @@ impl Settings {
                     .or(file.auth.email.enable_confirmations)
                     .unwrap_or(false),
                 minimum_password_length: file.auth.minimum_password_length.unwrap_or(6),
+                password_requirements: file.auth.password_requirements.unwrap_or_default(),
                 enable_refresh_token_rotation: file
                     .auth
                     .enable_refresh_token_rotation
@@ -290,8 +320,15 @@ impl Settings {
                     .rate_limit
                     .token_refresh
                     .filter(|_| rate_limits_on),
+                sessions_timebox,
+                sessions_inactivity_timeout,
+                max_body_bytes: 1024 * 1024,
+                request_timeout: Duration::from_secs(30),
             },
-            storage: StorageSettings { file_size_limit },
+            storage: StorageSettings {
+                file_size_limit,
+                request_timeout: Duration::from_secs(600),
+            },
             functions: FunctionsSettings {
                 verify_jwt: file
                     .functions
@@ -336,6 +373,45 @@ pub fn parse_size(text: &str) -> Result<u64> {
         .with_context(|| format!("size `{text}` is too large"))
 }
 
+/// Parse a duration as Go's `time.ParseDuration` writes them in config.toml: "24h", "8h30m",
+/// "45s", "1.5h", "0".
+pub fn parse_duration(text: &str) -> Result<Duration> {
+    let text = text.trim();
+    if text == "0" {
+        return Ok(Duration::ZERO);
+    }
+    let mut total = 0f64;
+    let mut rest = text;
+    if rest.is_empty() {
+        bail!("invalid duration `{text}`");
+    }
+    while !rest.is_empty() {
+        let number_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .with_context(|| format!("invalid duration `{text}`: missing unit"))?;
+        let (number, after) = rest.split_at(number_end);
+        let number: f64 = number
+            .parse()
+            .with_context(|| format!("invalid duration `{text}`"))?;
+        let unit_end = after
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(after.len());
+        let (unit, after) = after.split_at(unit_end);
+        let seconds = match unit {
+            "ns" => 1e-9,
+            "us" | "µs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            other => bail!("invalid duration unit `{other}` in `{text}`"),
+        };
+        total += number * seconds;
+        rest = after;
+    }
+    Duration::try_from_secs_f64(total).with_context(|| format!("invalid duration `{text}`"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,6 +423,38 @@ mod tests {
         assert_eq!(parse_size("1024").unwrap(), 1024);
         assert!(parse_size("5 parsecs").is_err());
         assert!(parse_size("99999999999999999999GiB").is_err());
+    }
+
+    #[test]
+    fn parses_go_durations() {
+        assert_eq!(parse_duration("24h").unwrap(), Duration::from_secs(86_400));
+        assert_eq!(
+            parse_duration("8h30m").unwrap(),
+            Duration::from_secs(30_600)
+        );
+        assert_eq!(parse_duration("1.5h").unwrap(), Duration::from_secs(5_400));
+        assert_eq!(parse_duration("45s").unwrap(), Duration::from_secs(45));
+        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
+        for bad in ["", "12", "3 days", "h", "5x"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_session_limits() {
+        let text = "[auth.sessions]\ntimebox = \"12h\"\ninactivity_timeout = \"30m\"\n";
+        let settings =
+            Settings::from_toml(text, Path::new("supabase"), &Overrides::default()).unwrap();
+        assert_eq!(
+            settings.auth.sessions_timebox,
+            Some(Duration::from_secs(43_200))
+        );
+        assert_eq!(
+            settings.auth.sessions_inactivity_timeout,
+            Some(Duration::from_secs(1_800))
+        );
+        let none = Settings::from_toml("", Path::new("supabase"), &Overrides::default()).unwrap();
+        assert_eq!(none.auth.sessions_timebox, None);
     }
 
     #[test]

@@ -165,6 +165,8 @@ impl Stack {
             ("SUPABASE_SECRET_KEY", self.status.secret_key.clone()),
             ("SUPABASE_JWT_SECRET", self.status.jwt_secret.clone()),
             ("SUPABASE_DB_URL", self.db_url.clone()),
+            // Tells the compatibility tests they talk to the stand-in, not a real project.
+            ("SUPABASE_STANDIN", "1".to_owned()),
         ]
     }
 

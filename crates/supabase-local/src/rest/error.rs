@@ -142,9 +142,10 @@ pub enum ApiError {
     /// PGRST003 504.
     #[error("Timed out acquiring connection from connection pool.")]
     PoolTimeout,
-    /// PGRST001 503 with Retry-After: the database is unreachable.
+    /// PGRST001 503 with Retry-After (seconds, growing while the outage lasts): the database
+    /// is unreachable or the connection broke.
     #[error("Database client error. Retrying the connection.")]
-    Connection(String),
+    Connection { details: String, retry_after: u64 },
     /// 413: the body is over the configured limit.
     #[error("Request body too large")]
     PayloadTooLarge(usize),
@@ -173,6 +174,12 @@ impl ApiError {
     /// From a driver error: database errors keep their SQLSTATE; anything else means the
     /// connection is gone.
     pub fn from_postgres(error: &tokio_postgres::Error, anon: bool) -> ApiError {
+        if crate::db::is_connection_error(error) {
+            return ApiError::Connection {
+                details: error.to_string(),
+                retry_after: 1,
+            };
+        }
         match error.as_db_error() {
             Some(db) => ApiError::Database {
                 error: DatabaseError {
@@ -183,7 +190,10 @@ impl ApiError {
                 },
                 anon,
             },
-            None => ApiError::Connection(error.to_string()),
+            None => ApiError::Connection {
+                details: error.to_string(),
+                retry_after: 1,
+            },
         }
     }
 
@@ -221,7 +231,7 @@ impl ApiError {
             | ApiError::InvalidPath
             | ApiError::RootDisabled => StatusCode::NOT_FOUND,
             ApiError::Jwt(_) => StatusCode::UNAUTHORIZED,
-            ApiError::SchemaCacheUnavailable | ApiError::Connection(_) => {
+            ApiError::SchemaCacheUnavailable | ApiError::Connection { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ApiError::PoolTimeout | ApiError::Timeout => StatusCode::GATEWAY_TIMEOUT,
@@ -266,7 +276,7 @@ impl ApiError {
             ApiError::Jwt(_) => "PGRST301",
             ApiError::SchemaCacheUnavailable => "PGRST002",
             ApiError::PoolTimeout => "PGRST003",
-            ApiError::Connection(_) => "PGRST001",
+            ApiError::Connection { .. } => "PGRST001",
             ApiError::PayloadTooLarge(_) | ApiError::Timeout => return None,
             ApiError::Database { error, .. } => return Some(error.code.clone()),
         };
@@ -315,7 +325,7 @@ impl ApiError {
             ApiError::AmbiguousRelationship { details, .. } => return Some(details.clone()),
             ApiError::FunctionNotFound { details, .. } => details.clone(),
             ApiError::Jwt(_) => return None,
-            ApiError::Connection(details) => details.clone(),
+            ApiError::Connection { details, .. } => details.clone(),
             ApiError::PayloadTooLarge(limit) => {
                 format!("The request body is larger than the limit of {limit} bytes")
             }
@@ -367,7 +377,10 @@ impl ApiError {
                     headers.insert(header::WWW_AUTHENTICATE, value);
                 }
             }
-            ApiError::Connection(_) | ApiError::SchemaCacheUnavailable => {
+            ApiError::Connection { retry_after, .. } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            ApiError::SchemaCacheUnavailable => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             _ if self.status() == StatusCode::UNAUTHORIZED => {

@@ -9,7 +9,7 @@ use super::sql::Statement;
 use crate::db::{self, Access, RequestInfo};
 use crate::gateway::Caller;
 use bytes::BytesMut;
-use deadpool_postgres::{Pool, PoolError};
+use deadpool_postgres::Pool;
 use std::error::Error;
 use tokio_postgres::types::{Format, IsNull, ToSql, Type, to_sql_checked};
 
@@ -53,6 +53,7 @@ pub struct Outcome {
 
 /// Who runs the statement and how.
 pub struct Context<'a> {
+    pub database: &'a db::Database,
     pub pool: &'a Pool,
     pub caller: &'a Caller,
     pub request: &'a RequestInfo,
@@ -62,10 +63,16 @@ pub struct Context<'a> {
     pub max_affected: Option<i64>,
 }
 
-fn pool_error(error: PoolError) -> ApiError {
+fn unavailable(error: db::Unavailable) -> ApiError {
     match error {
-        PoolError::Timeout(_) => ApiError::PoolTimeout,
-        other => ApiError::Connection(other.to_string()),
+        db::Unavailable::PoolTimeout => ApiError::PoolTimeout,
+        db::Unavailable::Down {
+            message,
+            retry_after_seconds,
+        } => ApiError::Connection {
+            details: message,
+            retry_after: retry_after_seconds,
+        },
     }
 }
 
@@ -103,14 +110,22 @@ pub async fn run(
     plan: &Plan,
     statement: &Statement,
 ) -> Result<Outcome, ApiError> {
-    let object = context.pool.get().await.map_err(pool_error)?;
+    let object = context
+        .database
+        .acquire(context.pool)
+        .await
+        .map_err(unavailable)?;
     let mut checkout = Checkout {
         object: Some(object),
         clean: false,
     };
     let client = checkout.object.as_ref().expect("set above");
-    let (result, ended) = transact(client, context, plan, statement).await;
+    let (mut result, ended) = transact(client, context, plan, statement).await;
     checkout.clean = ended;
+    // A broken connection: tell clients to back off longer while the outage lasts.
+    if let Err(ApiError::Connection { retry_after, .. }) = &mut result {
+        *retry_after = context.database.note_connection_error();
+    }
     result
 }
 

@@ -228,6 +228,7 @@ async fn handle(
         .collect::<Vec<_>>()
         .join(", ");
     let context = execute::Context {
+        database: &state.db,
         pool: &state.db.api,
         caller: &caller,
         request: &request_info,
