@@ -370,7 +370,14 @@ async fn one_request(
     base: &str,
     request: Request<Full<Bytes>>,
 ) -> Result<(StatusCode, Bytes), String> {
-    let mut sender = connect(base).await?;
+    exchange(&mut connect(base).await?, request).await
+}
+
+/// Send a request on a connection and read the whole response.
+async fn exchange(
+    sender: &mut Sender,
+    request: Request<Full<Bytes>>,
+) -> Result<(StatusCode, Bytes), String> {
     let response = sender
         .send_request(request)
         .await
@@ -506,17 +513,7 @@ async fn drive(
     while Instant::now() < until {
         let request = workload.request();
         let sent = Instant::now();
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|error| error.to_string())?;
-        let status = response.status();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|error| error.to_string())?
-            .to_bytes();
+        let (status, body) = exchange(&mut sender, request).await?;
         let latency = sent.elapsed();
         workload.observe(status, &body);
         if sent >= record_from {

@@ -171,26 +171,29 @@ pub struct InsertPlan {
     pub returning: Returning,
 }
 
+/// The rows an UPDATE or DELETE touches: the root filters, and an optional order/limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub conditions: Vec<Condition>,
+    pub order: Vec<OrderPlan>,
+    pub limit: Option<u64>,
+    pub offset: u64,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdatePlan {
     pub table: QualifiedName,
     pub columns: Vec<Column>,
     pub body: String,
     pub defaults: bool,
-    pub conditions: Vec<Condition>,
-    pub order: Vec<OrderPlan>,
-    pub limit: Option<u64>,
-    pub offset: u64,
+    pub target: Target,
     pub returning: Returning,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeletePlan {
     pub table: QualifiedName,
-    pub conditions: Vec<Condition>,
-    pub order: Vec<OrderPlan>,
-    pub limit: Option<u64>,
-    pub offset: u64,
+    pub target: Target,
     pub returning: Returning,
 }
 
@@ -837,23 +840,19 @@ impl<'a> Planner<'a> {
             returning = Returning::Columns(table.primary_key.clone());
         }
         let count_inserted = matches!(on_conflict, Some((Resolution::MergeDuplicates, _)));
+        let insert = InsertPlan {
+            table: table.name.clone(),
+            columns,
+            body: payload.as_array_text(),
+            on_conflict,
+            defaults: request.preferences.missing_default,
+            put_keys,
+            returning,
+        };
         Ok(Plan {
-            kind: Kind::Mutate(Mutation::Insert(InsertPlan {
-                table: table.name.clone(),
-                columns,
-                body: payload.as_array_text(),
-                on_conflict,
-                defaults: request.preferences.missing_default,
-                put_keys,
-                returning,
-            })),
-            read,
-            access: Access::ReadWrite,
-            media: request.media,
-            no_body: representation != Representation::Full,
-            count: request.preferences.count,
             location,
             count_inserted,
+            ..Self::write(request, Mutation::Insert(insert), read)
         })
     }
 
@@ -901,71 +900,67 @@ impl<'a> Planner<'a> {
         Ok(keys)
     }
 
+    /// The rows an UPDATE/DELETE touches; refused without filters or limit, as safeupdate does.
+    fn target(&self, table: &'a Table, statement: &str, writes: bool) -> Result<Target, ApiError> {
+        let conditions = self.root_conditions(table)?;
+        let range = self.query.root_range();
+        if writes && conditions.is_empty() && range.limit.is_none() {
+            return Err(ApiError::safe_update(statement));
+        }
+        Ok(Target {
+            conditions,
+            order: self.root_order(table)?,
+            limit: range.limit,
+            offset: range.offset,
+        })
+    }
+
+    /// The plan of a write whose read part is `read`.
+    fn write(request: &PlanRequest, mutation: Mutation, read: ReadPlan) -> Plan {
+        Plan {
+            kind: Kind::Mutate(mutation),
+            read,
+            access: Access::ReadWrite,
+            media: request.media,
+            no_body: Self::representation(request) != Representation::Full,
+            count: request.preferences.count,
+            location: None,
+            count_inserted: false,
+        }
+    }
+
     fn update(&mut self, request: &PlanRequest, relation: &str) -> Result<Plan, ApiError> {
         let table = self.table(relation)?;
         let payload = request
             .payload
             .ok_or_else(|| ApiError::InvalidBody("Empty or invalid json".to_owned()))?;
         let columns = self.write_columns(table, payload, false)?;
-        let conditions = self.root_conditions(table)?;
-        let range = self.query.root_range();
-        if !columns.is_empty() && conditions.is_empty() && range.limit.is_none() {
-            return Err(ApiError::safe_update("UPDATE"));
-        }
-        let order = self.root_order(table)?;
-        let representation = Self::representation(request);
+        // An empty body updates nothing, so safeupdate has nothing to refuse.
+        let target = self.target(table, "UPDATE", !columns.is_empty())?;
         let read = self.mutation_read(table)?;
-        let returning = self.returning(&read, table, representation);
-        Ok(Plan {
-            kind: Kind::Mutate(Mutation::Update(UpdatePlan {
-                table: table.name.clone(),
-                columns,
-                body: payload.as_array_text(),
-                defaults: request.preferences.missing_default,
-                conditions,
-                order,
-                limit: range.limit,
-                offset: range.offset,
-                returning,
-            })),
-            read,
-            access: Access::ReadWrite,
-            media: request.media,
-            no_body: representation != Representation::Full,
-            count: request.preferences.count,
-            location: None,
-            count_inserted: false,
-        })
+        let returning = self.returning(&read, table, Self::representation(request));
+        let update = UpdatePlan {
+            table: table.name.clone(),
+            columns,
+            body: payload.as_array_text(),
+            defaults: request.preferences.missing_default,
+            target,
+            returning,
+        };
+        Ok(Self::write(request, Mutation::Update(update), read))
     }
 
     fn delete(&mut self, request: &PlanRequest, relation: &str) -> Result<Plan, ApiError> {
         let table = self.table(relation)?;
-        let conditions = self.root_conditions(table)?;
-        let range = self.query.root_range();
-        if conditions.is_empty() && range.limit.is_none() {
-            return Err(ApiError::safe_update("DELETE"));
-        }
-        let order = self.root_order(table)?;
-        let representation = Self::representation(request);
+        let target = self.target(table, "DELETE", true)?;
         let read = self.mutation_read(table)?;
-        let returning = self.returning(&read, table, representation);
-        Ok(Plan {
-            kind: Kind::Mutate(Mutation::Delete(DeletePlan {
-                table: table.name.clone(),
-                conditions,
-                order,
-                limit: range.limit,
-                offset: range.offset,
-                returning,
-            })),
-            read,
-            access: Access::ReadWrite,
-            media: request.media,
-            no_body: representation != Representation::Full,
-            count: request.preferences.count,
-            location: None,
-            count_inserted: false,
-        })
+        let returning = self.returning(&read, table, Self::representation(request));
+        let delete = DeletePlan {
+            table: table.name.clone(),
+            target,
+            returning,
+        };
+        Ok(Self::write(request, Mutation::Delete(delete), read))
     }
 
     // --- functions ---
@@ -1105,19 +1100,16 @@ fn canonical_paths(query: &QueryParams) -> QueryParams {
         }
         out
     };
+    fn rewrite<T>(entries: &mut [(EmbedPath, T)], canonical: &dyn Fn(&EmbedPath) -> EmbedPath) {
+        for (path, _) in entries {
+            *path = canonical(path);
+        }
+    }
     let mut result = query.clone();
-    for (path, _) in &mut result.filters {
-        *path = canonical(path);
-    }
-    for (path, _) in &mut result.logic {
-        *path = canonical(path);
-    }
-    for (path, _) in &mut result.order {
-        *path = canonical(path);
-    }
-    for (path, _) in &mut result.ranges {
-        *path = canonical(path);
-    }
+    rewrite(&mut result.filters, &canonical);
+    rewrite(&mut result.logic, &canonical);
+    rewrite(&mut result.order, &canonical);
+    rewrite(&mut result.ranges, &canonical);
     result
 }
 

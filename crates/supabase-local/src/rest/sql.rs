@@ -642,16 +642,10 @@ fn insert_sql(builder: &mut Builder, insert: &InsertPlan, count_inserted: bool) 
 }
 
 /// The WHERE of an UPDATE/DELETE; with a limit, the affected rows are chosen by ctid.
-fn mutation_where(
-    builder: &mut Builder,
-    table_sql: &str,
-    conditions: &[Condition],
-    order: &[OrderPlan],
-    limit: Option<u64>,
-    offset: u64,
-) -> String {
-    if limit.is_none() && offset == 0 {
-        let rendered: Vec<String> = conditions
+fn mutation_where(builder: &mut Builder, table_sql: &str, target: &Target) -> String {
+    if target.limit.is_none() && target.offset == 0 {
+        let rendered: Vec<String> = target
+            .conditions
             .iter()
             .map(|condition| condition_sql(builder, table_sql, condition))
             .collect();
@@ -661,7 +655,8 @@ fn mutation_where(
         return format!(" WHERE {}", rendered.join(" AND "));
     }
     let limited = "pgrst_affected_rows";
-    let rendered: Vec<String> = conditions
+    let rendered: Vec<String> = target
+        .conditions
         .iter()
         .map(|condition| condition_sql(builder, limited, condition))
         .collect();
@@ -670,8 +665,8 @@ fn mutation_where(
         chosen.push_str(" WHERE ");
         chosen.push_str(&rendered.join(" AND "));
     }
-    chosen.push_str(&order_sql(builder, limited, order));
-    chosen.push_str(&limit_sql(builder, limit, offset));
+    chosen.push_str(&order_sql(builder, limited, &target.order));
+    chosen.push_str(&limit_sql(builder, target.limit, target.offset));
     format!(" WHERE {table_sql}.ctid = ANY(ARRAY({chosen}))")
 }
 
@@ -704,14 +699,7 @@ fn update_sql(builder: &mut Builder, update: &UpdatePlan) -> String {
         update.defaults,
         true,
     );
-    let filter = mutation_where(
-        builder,
-        &table,
-        &update.conditions,
-        &update.order,
-        update.limit,
-        update.offset,
-    );
+    let filter = mutation_where(builder, &table, &update.target);
     format!(
         "UPDATE {table} SET {} {from}{filter} {}",
         sets.join(", "),
@@ -721,14 +709,7 @@ fn update_sql(builder: &mut Builder, update: &UpdatePlan) -> String {
 
 fn delete_sql(builder: &mut Builder, delete: &DeletePlan) -> String {
     let table = delete.table.sql();
-    let filter = mutation_where(
-        builder,
-        &table,
-        &delete.conditions,
-        &delete.order,
-        delete.limit,
-        delete.offset,
-    );
+    let filter = mutation_where(builder, &table, &delete.target);
     format!(
         "DELETE FROM {table}{filter} {}",
         returning_sql(&table, &delete.returning)

@@ -42,12 +42,10 @@ async fn get_by_id_is_scoped_by_rls() {
 async fn grants_decide_401_for_anon_and_403_for_users() {
     let harness = Harness::start().await;
     let anon = harness.get(&As::Anon, "/rest/v1/clients").await;
-    assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(anon.error_code(), "42501");
+    anon.assert_error(StatusCode::UNAUTHORIZED, "42501");
     assert_eq!(anon.header("www-authenticate"), Some("Bearer"));
     let user = harness.get(&As::User(USER_A), "/rest/v1/secrets").await;
-    assert_eq!(user.status, StatusCode::FORBIDDEN);
-    assert_eq!(user.error_code(), "42501");
+    user.assert_error(StatusCode::FORBIDDEN, "42501");
     assert_eq!(
         user.json()["message"],
         "permission denied for table secrets"
@@ -250,8 +248,7 @@ async fn paging_counts_and_ranges() {
             None,
         )
         .await;
-    assert_eq!(beyond.status, StatusCode::RANGE_NOT_SATISFIABLE);
-    assert_eq!(beyond.error_code(), "PGRST103");
+    beyond.assert_error(StatusCode::RANGE_NOT_SATISFIABLE, "PGRST103");
     assert_eq!(
         beyond.json()["details"],
         "An offset of 20 was requested, but there are only 12 rows."
@@ -334,8 +331,7 @@ async fn profiles_select_the_schema() {
             None,
         )
         .await;
-    assert_eq!(unknown.status, StatusCode::NOT_ACCEPTABLE);
-    assert_eq!(unknown.error_code(), "PGRST106");
+    unknown.assert_error(StatusCode::NOT_ACCEPTABLE, "PGRST106");
     assert_eq!(unknown.json()["message"], "Invalid schema: private");
     assert_eq!(
         unknown.json()["hint"],
@@ -351,8 +347,7 @@ async fn profiles_select_the_schema() {
             None,
         )
         .await;
-    assert_eq!(other.status, StatusCode::NOT_FOUND);
-    assert_eq!(other.error_code(), "PGRST205");
+    other.assert_error(StatusCode::NOT_FOUND, "PGRST205");
     assert_eq!(
         other.json()["message"],
         "Could not find the table 'public.handoffs' in the schema cache"
@@ -389,8 +384,7 @@ async fn singular_csv_and_stripped_nulls() {
                 None,
             )
             .await;
-        assert_eq!(reply.status, StatusCode::NOT_ACCEPTABLE);
-        assert_eq!(reply.error_code(), "PGRST116");
+        reply.assert_error(StatusCode::NOT_ACCEPTABLE, "PGRST116");
         assert_eq!(
             reply.json()["message"],
             "Cannot coerce the result to a single JSON object"
@@ -431,16 +425,14 @@ async fn singular_csv_and_stripped_nulls() {
             None,
         )
         .await;
-    assert_eq!(refused.status, StatusCode::NOT_ACCEPTABLE);
-    assert_eq!(refused.error_code(), "PGRST107");
+    refused.assert_error(StatusCode::NOT_ACCEPTABLE, "PGRST107");
 }
 
 #[tokio::test]
 async fn unknown_names_and_bad_grammar() {
     let harness = Harness::start().await;
     let table = harness.get(&As::User(USER_A), "/rest/v1/clientz").await;
-    assert_eq!(table.status, StatusCode::NOT_FOUND);
-    assert_eq!(table.error_code(), "PGRST205");
+    table.assert_error(StatusCode::NOT_FOUND, "PGRST205");
     assert_eq!(
         table.json()["message"],
         "Could not find the table 'rest_test.clientz' in the schema cache"
@@ -483,14 +475,12 @@ async fn unknown_names_and_bad_grammar() {
     let aggregate = harness
         .get(&As::User(USER_A), "/rest/v1/clients?select=count()")
         .await;
-    assert_eq!(aggregate.status, StatusCode::BAD_REQUEST);
-    assert_eq!(aggregate.error_code(), "PGRST123");
+    aggregate.assert_error(StatusCode::BAD_REQUEST, "PGRST123");
     // A value that does not parse as the column's type is PostgreSQL's 22P02.
     let typed = harness
         .get(&As::User(USER_A), "/rest/v1/clients?id=eq.abc")
         .await;
-    assert_eq!(typed.status, StatusCode::BAD_REQUEST);
-    assert_eq!(typed.error_code(), "22P02");
+    typed.assert_error(StatusCode::BAD_REQUEST, "22P02");
     let verb = harness
         .send(
             &As::User(USER_A),
@@ -500,8 +490,7 @@ async fn unknown_names_and_bad_grammar() {
             None,
         )
         .await;
-    assert_eq!(verb.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(verb.error_code(), "PGRST117");
+    verb.assert_error(StatusCode::METHOD_NOT_ALLOWED, "PGRST117");
 }
 
 #[tokio::test]

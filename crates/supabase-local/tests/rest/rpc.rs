@@ -6,35 +6,21 @@ use crate::support::*;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
-async fn call(harness: &Harness, who: &As, function: &str, body: &str) -> Reply {
-    harness
-        .send(
-            who,
-            Method::POST,
-            &format!("/rest/v1/rpc/{function}"),
-            &[],
-            Some(body),
-        )
-        .await
-}
-
 #[tokio::test]
 async fn scalar_composite_set_and_void_shapes() {
     let harness = Harness::start().await;
     let a = As::User(USER_A);
-    let sum = call(&harness, &a, "add", r#"{"a": 1, "b": 2}"#).await;
+    let sum = harness.rpc(&a, "add", r#"{"a": 1, "b": 2}"#).await;
     assert_eq!(sum.status, StatusCode::OK, "{}", sum.text);
     assert_eq!(sum.text, "3");
     let by_get = harness.get(&a, "/rest/v1/rpc/add?a=40&b=2").await;
     assert_eq!(by_get.text, "42");
     assert_eq!(
-        call(&harness, &a, "greet", "{}").await.json(),
+        harness.rpc(&a, "greet", "{}").await.json(),
         json!("hello world")
     );
     assert_eq!(
-        call(&harness, &a, "greet", r#"{"name": "Ada"}"#)
-            .await
-            .json(),
+        harness.rpc(&a, "greet", r#"{"name": "Ada"}"#).await.json(),
         json!("hello Ada")
     );
     let no_body = harness
@@ -42,30 +28,31 @@ async fn scalar_composite_set_and_void_shapes() {
         .await;
     assert_eq!(no_body.json(), json!("hello world"));
     assert_eq!(
-        call(&harness, &a, "echo", r#"{"x": [1, {"y": null}]}"#)
+        harness
+            .rpc(&a, "echo", r#"{"x": [1, {"y": null}]}"#)
             .await
             .json(),
         json!({"x": [1, {"y": null}]})
     );
     assert_eq!(
-        call(&harness, &a, "first_label", "{}").await.json(),
+        harness.rpc(&a, "first_label", "{}").await.json(),
         json!({"id": 1, "name": "hot"})
     );
     assert_eq!(
-        call(&harness, &a, "client_totals", "{}").await.json(),
+        harness.rpc(&a, "client_totals", "{}").await.json(),
         json!([{"agency_id": 1, "total": 12}])
     );
     assert_eq!(
         harness.get(&a, "/rest/v1/rpc/numbers?n=3").await.json(),
         json!([1, 2, 3])
     );
-    let void = call(
-        &harness,
-        &As::Service,
-        "rename_client",
-        r#"{"client_id": 9999, "new_name": "x"}"#,
-    )
-    .await;
+    let void = harness
+        .rpc(
+            &As::Service,
+            "rename_client",
+            r#"{"client_id": 9999, "new_name": "x"}"#,
+        )
+        .await;
     assert_eq!(void.status, StatusCode::NO_CONTENT, "{}", void.text);
     assert!(void.text.is_empty());
     let head = harness
@@ -111,7 +98,8 @@ async fn set_returning_functions_filter_order_page_and_embed() {
     assert_eq!(ids(&posted.json()), [1, 2]);
     // RLS applies inside the function: B's clients match "Globex" but A sees none.
     assert_eq!(
-        call(&harness, &a, "search_clients", r#"{"term": "Globex"}"#)
+        harness
+            .rpc(&a, "search_clients", r#"{"term": "Globex"}"#)
             .await
             .json(),
         json!([])
@@ -132,9 +120,8 @@ async fn set_returning_functions_filter_order_page_and_embed() {
 async fn lookup_errors_and_verbs() {
     let harness = Harness::start().await;
     let a = As::User(USER_A);
-    let unknown = call(&harness, &a, "serch_clients", r#"{"term": "a"}"#).await;
-    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    assert_eq!(unknown.error_code(), "PGRST202");
+    let unknown = harness.rpc(&a, "serch_clients", r#"{"term": "a"}"#).await;
+    unknown.assert_error(StatusCode::NOT_FOUND, "PGRST202");
     assert_eq!(
         unknown.json()["message"],
         "Could not find the function rest_test.serch_clients(term) in the schema cache"
@@ -147,7 +134,7 @@ async fn lookup_errors_and_verbs() {
         unknown.json()["hint"],
         "Perhaps you meant to call the function rest_test.search_clients"
     );
-    let wrong_arguments = call(&harness, &a, "add", r#"{"a": 1, "c": 2}"#).await;
+    let wrong_arguments = harness.rpc(&a, "add", r#"{"a": 1, "c": 2}"#).await;
     assert_eq!(wrong_arguments.status, StatusCode::NOT_FOUND);
     assert_eq!(
         wrong_arguments.json()["hint"],
@@ -156,8 +143,7 @@ async fn lookup_errors_and_verbs() {
     let verb = harness
         .send(&a, Method::PATCH, "/rest/v1/rpc/add", &[], Some("{}"))
         .await;
-    assert_eq!(verb.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(verb.error_code(), "PGRST101");
+    verb.assert_error(StatusCode::METHOD_NOT_ALLOWED, "PGRST101");
     assert_eq!(verb.json()["message"], "Cannot use the PATCH method on RPC");
     // GET runs read-only: a writing function fails with 25006 → 405.
     let read_only = harness
@@ -174,9 +160,9 @@ async fn lookup_errors_and_verbs() {
     );
     assert_eq!(read_only.error_code(), "25006");
     // Arguments come from an object: an array names none, so `add` is not found.
-    let bad_body = call(&harness, &a, "add", "[1, 2]").await;
+    let bad_body = harness.rpc(&a, "add", "[1, 2]").await;
     assert_eq!(bad_body.error_code(), "PGRST202");
-    let invalid = call(&harness, &a, "add", "{oops").await;
+    let invalid = harness.rpc(&a, "add", "{oops").await;
     assert_eq!(invalid.error_code(), "PGRST102");
 }
 
@@ -193,20 +179,22 @@ async fn raised_errors_map_to_statuses() {
         ("53300", 503),
         ("22023", 400),
     ] {
-        let reply = call(
-            &harness,
-            &As::User(USER_A),
-            "fail_with",
-            &format!(r#"{{"code": "{code}", "message": "boom"}}"#),
-        )
-        .await;
+        let reply = harness
+            .rpc(
+                &As::User(USER_A),
+                "fail_with",
+                &format!(r#"{{"code": "{code}", "message": "boom"}}"#),
+            )
+            .await;
         assert_eq!(reply.status.as_u16(), status, "{code}: {}", reply.text);
         assert_eq!(
             reply.json(),
             json!({"code": code, "message": "boom", "details": "some detail", "hint": "some hint"})
         );
     }
-    let anon = call(&harness, &As::Anon, "fail_with", r#"{"code": "42501"}"#).await;
+    let anon = harness
+        .rpc(&As::Anon, "fail_with", r#"{"code": "42501"}"#)
+        .await;
     assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
 }
 

@@ -89,13 +89,7 @@ async fn pool_exhaustion_times_out_with_pgrst003_and_recovers() {
         let harness = harness.clone();
         tokio::spawn(async move {
             harness
-                .send(
-                    &As::Service,
-                    Method::POST,
-                    "/rest/v1/rpc/sleep",
-                    &[],
-                    Some(r#"{"seconds": 2}"#),
-                )
+                .rpc(&As::Service, "sleep", r#"{"seconds": 2}"#)
                 .await
         })
     };
@@ -103,13 +97,7 @@ async fn pool_exhaustion_times_out_with_pgrst003_and_recovers() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
     let starved = harness
-        .send(
-            &As::Service,
-            Method::POST,
-            "/rest/v1/rpc/add",
-            &[],
-            Some(r#"{"a": 1, "b": 1}"#),
-        )
+        .rpc(&As::Service, "add", r#"{"a": 1, "b": 1}"#)
         .await;
     assert_eq!(
         starved.status,
@@ -125,13 +113,7 @@ async fn pool_exhaustion_times_out_with_pgrst003_and_recovers() {
     );
     assert_eq!(slow.await.unwrap().status, StatusCode::OK);
     let fine = harness
-        .send(
-            &As::Service,
-            Method::POST,
-            "/rest/v1/rpc/add",
-            &[],
-            Some(r#"{"a": 1, "b": 1}"#),
-        )
+        .rpc(&As::Service, "add", r#"{"a": 1, "b": 1}"#)
         .await;
     assert_eq!(fine.status, StatusCode::OK);
 }
@@ -141,15 +123,7 @@ async fn statement_timeout_cancels_and_frees_the_connection() {
     let harness = Harness::start().await;
     let started = Instant::now();
     // anon's statement_timeout is 3 s (a role setting applied per transaction).
-    let reply = harness
-        .send(
-            &As::Anon,
-            Method::POST,
-            "/rest/v1/rpc/sleep",
-            &[],
-            Some(r#"{"seconds": 5}"#),
-        )
-        .await;
+    let reply = harness.rpc(&As::Anon, "sleep", r#"{"seconds": 5}"#).await;
     assert_eq!(
         reply.status,
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -212,30 +186,13 @@ async fn oversized_and_deeply_nested_input_is_refused_quickly() {
     let harness = Harness::start().await;
     let started = Instant::now();
     let huge = format!(r#"{{"name": "{}"}}"#, "x".repeat(9 * 1024 * 1024));
-    let reply = harness
-        .send(
-            &As::Service,
-            Method::POST,
-            "/rest/v1/rpc/echo",
-            &[],
-            Some(&huge),
-        )
-        .await;
+    let reply = harness.rpc(&As::Service, "echo", &huge).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(reply.json()["message"].is_string());
 
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-    let reply = harness
-        .send(
-            &As::Service,
-            Method::POST,
-            "/rest/v1/rpc/echo",
-            &[],
-            Some(&deep),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert_eq!(reply.error_code(), "PGRST102");
+    let reply = harness.rpc(&As::Service, "echo", &deep).await;
+    reply.assert_error(StatusCode::BAD_REQUEST, "PGRST102");
 
     let many: Vec<String> = (0..11_000).map(|n| n.to_string()).collect();
     let reply = harness
@@ -244,8 +201,7 @@ async fn oversized_and_deeply_nested_input_is_refused_quickly() {
             &format!("/rest/v1/clients?id=in.({})", many.join(",")),
         )
         .await;
-    assert_eq!(reply.status, StatusCode::URI_TOO_LONG);
-    assert_eq!(reply.error_code(), "PGRST100");
+    reply.assert_error(StatusCode::URI_TOO_LONG, "PGRST100");
     let some: Vec<String> = (0..1001).map(|n| n.to_string()).collect();
     let reply = harness
         .get(
@@ -266,20 +222,11 @@ async fn oversized_and_deeply_nested_input_is_refused_quickly() {
         ")".repeat(5000)
     );
     let reply = harness.get(&As::Service, &nested).await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert_eq!(reply.error_code(), "PGRST100");
+    reply.assert_error(StatusCode::BAD_REQUEST, "PGRST100");
     // A large but legitimate array is the function's business: accepted, bounded.
     let ids: Vec<String> = (0..100_000).map(|n| n.to_string()).collect();
     let array = format!("[{}]", ids.join(","));
-    let reply = harness
-        .send(
-            &As::Service,
-            Method::POST,
-            "/rest/v1/rpc/echo",
-            &[],
-            Some(&array),
-        )
-        .await;
+    let reply = harness.rpc(&As::Service, "echo", &array).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json().as_array().map(Vec::len), Some(100_000));
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -311,13 +258,7 @@ async fn an_abandoned_request_never_leaves_its_transaction_to_the_next() {
         let harness = harness.clone();
         tokio::time::timeout(Duration::from_millis(300), async move {
             harness
-                .send(
-                    &As::Service,
-                    Method::POST,
-                    "/rest/v1/rpc/sleep",
-                    &[],
-                    Some(r#"{"seconds": 3}"#),
-                )
+                .rpc(&As::Service, "sleep", r#"{"seconds": 3}"#)
                 .await
         })
         .await

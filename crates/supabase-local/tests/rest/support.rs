@@ -104,6 +104,12 @@ impl Reply {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
+    /// Assert an error response: its status, the four-key body and its code.
+    pub(crate) fn assert_error(&self, status: StatusCode, code: &str) {
+        assert_eq!(self.status, status, "{}", self.text);
+        assert_eq!(self.error_code(), code, "{}", self.text);
+    }
+
     /// The four-key PostgREST error body, checked for shape, and its code.
     pub(crate) fn error_code(&self) -> String {
         let body = self.json();
@@ -218,6 +224,18 @@ impl Harness {
             headers,
             text: String::from_utf8(bytes.to_vec()).expect("UTF-8 body"),
         }
+    }
+
+    /// POST /rest/v1/rpc/<function> with a JSON body.
+    pub(crate) async fn rpc(&self, who: &As, function: &str, body: &str) -> Reply {
+        self.send(
+            who,
+            Method::POST,
+            &format!("/rest/v1/rpc/{function}"),
+            &[],
+            Some(body),
+        )
+        .await
     }
 
     pub(crate) async fn get(&self, who: &As, uri: &str) -> Reply {

@@ -81,8 +81,7 @@ async fn bulk_insert_columns_and_missing_default() {
     let harness = Harness::start().await;
     let rows = r#"[{"agency_id": 9, "name": "bulk-1", "active": false}, {"agency_id": 9, "name": "bulk-2"}]"#;
     let mismatched = post(&harness, "/rest/v1/clients", "", rows).await;
-    assert_eq!(mismatched.status, StatusCode::BAD_REQUEST);
-    assert_eq!(mismatched.error_code(), "PGRST102");
+    mismatched.assert_error(StatusCode::BAD_REQUEST, "PGRST102");
     assert_eq!(mismatched.json()["message"], "All object keys must match");
 
     // postgrest-js sends the union of keys in columns=; absent keys are NULL...
@@ -126,8 +125,7 @@ async fn rls_refuses_foreign_writes_and_returning_needs_select() {
         r#"{"agency_id": 1, "name": "sneaky"}"#,
     )
     .await;
-    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
-    assert_eq!(foreign.error_code(), "42501");
+    foreign.assert_error(StatusCode::FORBIDDEN, "42501");
     assert_eq!(
         foreign.json()["message"],
         "new row violates row-level security policy for table \"clients\""
@@ -166,8 +164,7 @@ async fn rls_refuses_foreign_writes_and_returning_needs_select() {
             Some(r#"{"agency_id": 9, "name": "anon"}"#),
         )
         .await;
-    assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(anon.error_code(), "42501");
+    anon.assert_error(StatusCode::UNAUTHORIZED, "42501");
 }
 
 #[tokio::test]
@@ -302,8 +299,7 @@ async fn updates_and_deletes() {
             Some(r#"{"agency_id": 1}"#),
         )
         .await;
-    assert_eq!(moved.status, StatusCode::FORBIDDEN);
-    assert_eq!(moved.error_code(), "42501");
+    moved.assert_error(StatusCode::FORBIDDEN, "42501");
 
     let removed = harness
         .send(
@@ -347,8 +343,7 @@ async fn filterless_updates_and_deletes_are_refused_like_safeupdate() {
         let reply = harness
             .send(&As::Service, method, "/rest/v1/clients", &[], body)
             .await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-        assert_eq!(reply.error_code(), "21000");
+        reply.assert_error(StatusCode::BAD_REQUEST, "21000");
         assert_eq!(
             reply.json()["message"],
             format!("{statement} requires a WHERE clause")
@@ -385,8 +380,7 @@ async fn singular_and_max_affected_roll_back() {
             Some(r#"{"email": "changed@w"}"#),
         )
         .await;
-    assert_eq!(singular.status, StatusCode::NOT_ACCEPTABLE);
-    assert_eq!(singular.error_code(), "PGRST116");
+    singular.assert_error(StatusCode::NOT_ACCEPTABLE, "PGRST116");
     assert_eq!(singular.json()["details"], "The result contains 2 rows");
     let capped = harness
         .send(
@@ -397,8 +391,7 @@ async fn singular_and_max_affected_roll_back() {
             None,
         )
         .await;
-    assert_eq!(capped.status, StatusCode::BAD_REQUEST);
-    assert_eq!(capped.error_code(), "PGRST124");
+    capped.assert_error(StatusCode::BAD_REQUEST, "PGRST124");
     assert_eq!(capped.json()["details"], "The query affects 2 rows");
     assert_eq!(
         service_rows(&harness, "select=name,email&name=like.rb-*&order=name").await,
@@ -422,8 +415,7 @@ async fn singular_and_max_affected_roll_back() {
         r#"{"agency_id": 9, "name": "never"}"#,
     )
     .await;
-    assert_eq!(strict_unknown.status, StatusCode::BAD_REQUEST);
-    assert_eq!(strict_unknown.error_code(), "PGRST122");
+    strict_unknown.assert_error(StatusCode::BAD_REQUEST, "PGRST122");
     assert_eq!(
         strict_unknown.json()["details"],
         "Invalid preferences: return=nothing-like-this"
@@ -463,8 +455,7 @@ async fn put_replaces_by_primary_key() {
             Some(r#"{"id": 9201, "agency_id": 9, "name": "put-3"}"#),
         )
         .await;
-    assert_eq!(mismatch.status, StatusCode::BAD_REQUEST);
-    assert_eq!(mismatch.error_code(), "PGRST115");
+    mismatch.assert_error(StatusCode::BAD_REQUEST, "PGRST115");
     let wrong_filter = harness
         .send(
             &W,
@@ -474,8 +465,7 @@ async fn put_replaces_by_primary_key() {
             Some(r#"{"id": 9200, "agency_id": 9, "name": "put-3"}"#),
         )
         .await;
-    assert_eq!(wrong_filter.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(wrong_filter.error_code(), "PGRST105");
+    wrong_filter.assert_error(StatusCode::METHOD_NOT_ALLOWED, "PGRST105");
 }
 
 #[tokio::test]
@@ -488,15 +478,13 @@ async fn bodies_and_constraint_errors() {
         r#"{"agency_id": 9, "nmae": "typo"}"#,
     )
     .await;
-    assert_eq!(unknown_column.status, StatusCode::BAD_REQUEST);
-    assert_eq!(unknown_column.error_code(), "PGRST204");
+    unknown_column.assert_error(StatusCode::BAD_REQUEST, "PGRST204");
     assert_eq!(
         unknown_column.json()["message"],
         "Could not find the 'nmae' column of 'clients' in the schema cache"
     );
     let invalid = post(&harness, "/rest/v1/clients", "", "{not json").await;
-    assert_eq!(invalid.status, StatusCode::BAD_REQUEST);
-    assert_eq!(invalid.error_code(), "PGRST102");
+    invalid.assert_error(StatusCode::BAD_REQUEST, "PGRST102");
     let scalar = post(&harness, "/rest/v1/clients", "", "42").await;
     assert_eq!(scalar.error_code(), "PGRST102");
     let missing = harness
@@ -518,8 +506,7 @@ async fn bodies_and_constraint_errors() {
         r#"{"agency_id": 9, "name": "dup"}"#,
     )
     .await;
-    assert_eq!(duplicate.status, StatusCode::CONFLICT);
-    assert_eq!(duplicate.error_code(), "23505");
+    duplicate.assert_error(StatusCode::CONFLICT, "23505");
     // PostgreSQL withholds the key values of a table with RLS, as on hosted.
     assert_eq!(duplicate.json()["details"], json!(null));
     assert_eq!(
@@ -535,11 +522,9 @@ async fn bodies_and_constraint_errors() {
             Some(r#"{"client_id": 424242, "title": "orphan"}"#),
         )
         .await;
-    assert_eq!(dangling.status, StatusCode::CONFLICT);
-    assert_eq!(dangling.error_code(), "23503");
+    dangling.assert_error(StatusCode::CONFLICT, "23503");
     let null = post(&harness, "/rest/v1/clients", "", r#"{"agency_id": 9}"#).await;
-    assert_eq!(null.status, StatusCode::BAD_REQUEST);
-    assert_eq!(null.error_code(), "23502");
+    null.assert_error(StatusCode::BAD_REQUEST, "23502");
     let wrong_type = post(
         &harness,
         "/rest/v1/clients",
@@ -547,6 +532,5 @@ async fn bodies_and_constraint_errors() {
         r#"{"agency_id": "nine", "name": "x"}"#,
     )
     .await;
-    assert_eq!(wrong_type.status, StatusCode::BAD_REQUEST);
-    assert_eq!(wrong_type.error_code(), "22P02");
+    wrong_type.assert_error(StatusCode::BAD_REQUEST, "22P02");
 }
