@@ -5,6 +5,7 @@ mod compat;
 mod database;
 mod engine_fuzz;
 mod rust;
+mod web;
 
 use crate::test::Suite;
 
@@ -14,5 +15,6 @@ pub(crate) fn all() -> Vec<Suite> {
     suites.extend(engine_fuzz::suites());
     suites.extend(database::suites());
     suites.extend(compat::suites());
+    suites.extend(web::suites());
     suites
 }
