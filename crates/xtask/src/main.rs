@@ -7,6 +7,7 @@
 
 mod bench_api;
 mod bench_db;
+mod bench_web;
 mod cmd;
 mod dev;
 mod paths;
@@ -38,6 +39,8 @@ enum Command {
     BenchDb(bench_db::BenchDbArgs),
     /// Requests per second and p50/p99 latency of the stand-in's REST and auth APIs on loopback.
     BenchApi(bench_api::BenchApiArgs),
+    /// The web app's initial download (gzip, brotli) and time to an interactive dashboard.
+    BenchWeb(bench_web::BenchWebArgs),
 }
 
 fn main() {
@@ -48,6 +51,7 @@ fn main() {
         Command::Test(args) => test::run(args),
         Command::BenchDb(args) => bench_db::run(args),
         Command::BenchApi(args) => bench_api::run(args),
+        Command::BenchWeb(args) => bench_web::run(args),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");
