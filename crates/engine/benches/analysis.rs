@@ -1,0 +1,2 @@
+//! Analysis throughput (written once the corpus generator lands).
+fn main() {}
