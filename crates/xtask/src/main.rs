@@ -8,6 +8,7 @@
 mod bench_db;
 mod cmd;
 mod dev;
+mod edge;
 mod paths;
 mod pg;
 mod setup;
@@ -35,6 +36,8 @@ enum Command {
     Test(test::TestArgs),
     /// Time a member's list queries under RLS on 100,000 transcripts (EXPLAIN + median/p95).
     BenchDb(bench_db::BenchDbArgs),
+    /// Build the edge worker (Wasm for Deno) into supabase/functions/_shared/engine; run before `supabase functions deploy`.
+    BuildEdge,
 }
 
 fn main() {
@@ -44,6 +47,7 @@ fn main() {
         Command::Dev(args) => dev::run(args),
         Command::Test(args) => test::run(args),
         Command::BenchDb(args) => bench_db::run(args),
+        Command::BuildEdge => edge::build().map(drop),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");
