@@ -166,7 +166,17 @@ pub fn quote_rank(quote: &Quote) -> (u8, u64, &Quote) {
 
 /// Keeps the best `k` quotes with at most one per transcript.
 pub(crate) fn best_quotes(mut quotes: Vec<Quote>, k: usize) -> Vec<Quote> {
-    quotes.sort_by(|a, b| quote_rank(a).cmp(&quote_rank(b)));
+    if quotes.len() > 1 {
+        let mut ranked: Vec<(u8, u64, Quote)> = quotes
+            .into_iter()
+            .map(|q| {
+                let (quotable, hash, _) = quote_rank(&q);
+                (quotable, hash, q)
+            })
+            .collect();
+        ranked.sort_unstable();
+        quotes = ranked.into_iter().map(|(_, _, q)| q).collect();
+    }
     quotes.dedup();
     let mut kept: Vec<Quote> = Vec::with_capacity(k);
     for quote in quotes {
@@ -311,10 +321,19 @@ impl BatchPartial {
         let cell = (stage_index(stage) as u8, outcome_index(outcome));
         self.words += u64::from(insights.language.words);
         for term in &insights.language.terms {
-            let stats = self.terms.entry(term.key.clone()).or_default();
+            // Look up before inserting: most terms already exist, and keys are strings.
+            let stats = match self.terms.get_mut(&term.key) {
+                Some(stats) => stats,
+                None => self.terms.entry(term.key.clone()).or_default(),
+            };
             stats.occurrences += u64::from(term.count);
             add_cell(&mut stats.cells, cell, 1);
-            *stats.surfaces.entry(term.surface.clone()).or_default() += 1;
+            match stats.surfaces.get_mut(&term.surface) {
+                Some(count) => *count += 1,
+                None => {
+                    stats.surfaces.insert(term.surface.clone(), 1);
+                }
+            }
         }
         self.sentences
             .extend(insights.language.sentences.iter().cloned());

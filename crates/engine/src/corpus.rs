@@ -202,16 +202,6 @@ pub fn generate(spec: &CorpusSpec) -> Vec<GeneratedTranscript> {
         .collect()
 }
 
-const ALL_FORMATS: [SourceFormat; 7] = [
-    SourceFormat::SpeakerText,
-    SourceFormat::Webvtt,
-    SourceFormat::Srt,
-    SourceFormat::Otter,
-    SourceFormat::GongJson,
-    SourceFormat::FirefliesJson,
-    SourceFormat::Unlabeled,
-];
-
 /// SplitMix64: decorrelates the per-transcript seeds.
 fn mix(mut value: u64) -> u64 {
     value = value.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -224,7 +214,7 @@ fn mix(mut value: u64) -> u64 {
 pub fn generate_one(spec: &CorpusSpec, index: usize) -> GeneratedTranscript {
     let mut dice = Dice::new(mix(spec.seed ^ mix(index as u64)));
     let formats: &[SourceFormat] = if spec.formats.is_empty() {
-        &ALL_FORMATS
+        &SourceFormat::ALL
     } else {
         &spec.formats
     };

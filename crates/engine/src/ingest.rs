@@ -29,6 +29,7 @@ pub(crate) use metadata::date_from_epoch_days;
 use crate::transcript::{SourceFormat, Transcript, TranscriptMetadata};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use turns::lines;
 
 /// Limits and hints for reading files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,8 +171,7 @@ pub fn detect_format(text: &str) -> SourceFormat {
     if start.starts_with("WEBVTT") {
         return SourceFormat::Webvtt;
     }
-    if let Some(timing) = start
-        .lines()
+    if let Some(timing) = lines(start)
         .take(64)
         .find(|line| subtitles::timing_line(line).is_some_and(|(start, _)| start.is_some()))
     {
@@ -219,9 +219,38 @@ fn read_inner(
     options: &IngestOptions,
 ) -> Result<IngestedFile, ErrorKind> {
     let (text, encoding) = decode::decode(bytes, options)?;
-    let format = detect_format(&text);
+    let transcript = parse_detected(detect_format(&text), file_name, &text, options)?;
+    Ok(IngestedFile {
+        transcript,
+        content_hash: hash_text(&text),
+        encoding,
+    })
+}
+
+/// Reads a file as `format`, skipping detection: for a user who says "this is an SRT file"
+/// when detection guessed wrong. `GongJson` and `FirefliesJson` both accept either layout.
+pub fn parse_as(
+    format: SourceFormat,
+    file_name: &str,
+    bytes: &[u8],
+    options: &IngestOptions,
+) -> Result<Transcript, IngestError> {
+    let parsed = decode::decode(bytes, options)
+        .and_then(|(text, _)| parse_detected(format, file_name, &text, options));
+    parsed.map_err(|kind| IngestError {
+        file: file_name.to_owned(),
+        kind,
+    })
+}
+
+fn parse_detected(
+    format: SourceFormat,
+    file_name: &str,
+    text: &str,
+    options: &IngestOptions,
+) -> Result<Transcript, ErrorKind> {
     let is_json = matches!(format, SourceFormat::GongJson | SourceFormat::FirefliesJson);
-    if !is_json && let Some((line, length)) = long_line(&text, options.max_line_bytes) {
+    if !is_json && let Some((line, length)) = long_line(text, options.max_line_bytes) {
         return Err(ErrorKind::LineTooLong {
             line,
             bytes: length,
@@ -229,7 +258,7 @@ fn read_inner(
     }
     let (format, turns, speakers, mut metadata) = match format {
         SourceFormat::GongJson | SourceFormat::FirefliesJson => {
-            let parsed = json::parse(&text, options)?;
+            let parsed = json::parse(text, options)?;
             (
                 parsed.format,
                 parsed.turns,
@@ -238,19 +267,19 @@ fn read_inner(
             )
         }
         SourceFormat::Webvtt => {
-            let (turns, speakers) = subtitles::parse_webvtt(&text)?;
+            let (turns, speakers) = subtitles::parse_webvtt(text)?;
             (format, turns, speakers, TranscriptMetadata::default())
         }
         SourceFormat::Srt => {
-            let (turns, speakers) = subtitles::parse_srt(&text)?;
+            let (turns, speakers) = subtitles::parse_srt(text)?;
             (format, turns, speakers, TranscriptMetadata::default())
         }
         SourceFormat::Otter => {
-            let (turns, speakers) = otter::parse(&text)?;
+            let (turns, speakers) = otter::parse(text)?;
             (format, turns, speakers, TranscriptMetadata::default())
         }
         SourceFormat::SpeakerText => {
-            let parsed = speaker_text::parse(&text)?;
+            let parsed = speaker_text::parse(text)?;
             (
                 format,
                 parsed.turns,
@@ -259,7 +288,7 @@ fn read_inner(
             )
         }
         SourceFormat::Unlabeled => {
-            let (turns, speakers) = speaker_text::parse_unlabeled(&text)?;
+            let (turns, speakers) = speaker_text::parse_unlabeled(text)?;
             (format, turns, speakers, TranscriptMetadata::default())
         }
     };
@@ -273,15 +302,11 @@ fn read_inner(
     if let Some(manifest) = &options.manifest {
         manifest.apply(file_name, &mut metadata);
     }
-    Ok(IngestedFile {
-        transcript: Transcript {
-            format,
-            speakers,
-            turns,
-            metadata,
-        },
-        content_hash: hash_text(&text),
-        encoding,
+    Ok(Transcript {
+        format,
+        speakers,
+        turns,
+        metadata,
     })
 }
 

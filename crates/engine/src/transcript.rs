@@ -54,6 +54,19 @@ pub enum SourceFormat {
     Unlabeled,
 }
 
+impl SourceFormat {
+    /// Every format, in declaration order.
+    pub const ALL: [SourceFormat; 7] = [
+        SourceFormat::SpeakerText,
+        SourceFormat::Webvtt,
+        SourceFormat::Srt,
+        SourceFormat::Otter,
+        SourceFormat::GongJson,
+        SourceFormat::FirefliesJson,
+        SourceFormat::Unlabeled,
+    ];
+}
+
 /// Schwartz's stages of awareness, reduced to the three that matter for a booked call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

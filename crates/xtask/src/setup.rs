@@ -16,6 +16,9 @@ pub(crate) const DEBIAN_PACKAGES: &[&str] = &[
     "chromium-driver",
 ];
 
+/// cargo-fuzz runs the engine's parser fuzz targets (the engine-fuzz suite).
+pub(crate) const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
 /// trunk builds the web app. 0.22 needs a newer rustc than ours.
 pub(crate) const TRUNK_VERSION: &str = "0.21.14";
 
@@ -30,6 +33,7 @@ pub(crate) fn run() -> Result<()> {
     )?;
     let bindgen = wasm_bindgen_version()?;
     ensure_cargo_tool("wasm-bindgen", &bindgen, &[])?;
+    ensure_cargo_tool("cargo-fuzz", CARGO_FUZZ_VERSION, &["--locked"])?;
     ensure_node_modules()?;
     println!(
         "setup: everything is in place ({:.1} s)",

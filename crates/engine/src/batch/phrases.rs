@@ -118,17 +118,34 @@ fn synonym(stem: &str) -> &str {
     }
 }
 
-fn trigrams(text: &str) -> BTreeSet<[char; 3]> {
+/// Distinct character trigrams, sorted.
+fn trigrams(text: &str) -> Vec<[char; 3]> {
     let chars: Vec<char> = format!("  {text} ").chars().collect();
-    chars.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
+    let mut grams: Vec<[char; 3]> = chars.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
+    grams.sort_unstable();
+    grams.dedup();
+    grams
 }
 
-fn jaccard(a: &BTreeSet<[char; 3]>, b: &BTreeSet<[char; 3]>) -> f64 {
-    let union = a.union(b).count();
+/// Jaccard similarity of two sorted, distinct lists.
+fn jaccard(a: &[[char; 3]], b: &[[char; 3]]) -> f64 {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - common;
     if union == 0 {
         0.0
     } else {
-        a.intersection(b).count() as f64 / union as f64
+        common as f64 / union as f64
     }
 }
 
@@ -138,18 +155,13 @@ struct Group {
     prospects: u32,
     cohesion: f64,
     signature: BTreeSet<String>,
-    grams: BTreeSet<[char; 3]>,
+    grams: Vec<[char; 3]>,
     variants: Vec<String>,
 }
 
 /// Whether a candidate is a variant of a group: the same content stems (after synonyms), one
 /// contained in the other, or similar spelling.
-fn is_variant(
-    group: &Group,
-    key: &str,
-    signature: &BTreeSet<String>,
-    grams: &BTreeSet<[char; 3]>,
-) -> bool {
+fn is_variant(group: &Group, key: &str, signature: &BTreeSet<String>, grams: &[[char; 3]]) -> bool {
     let contained = format!(" {} ", group.key).contains(&format!(" {key} "))
         || format!(" {key} ").contains(&format!(" {} ", group.key));
     group.signature == *signature || contained || jaccard(&group.grams, grams) >= VARIANT_JACCARD
@@ -213,7 +225,8 @@ pub(super) fn recurring(
                     continue;
                 }
                 if groups.len() >= config.top_phrases * CANDIDATE_FACTOR {
-                    continue;
+                    // Enough groups; less frequent candidates would only add variants.
+                    break;
                 }
                 groups.push(Group {
                     key: key.clone(),
@@ -273,11 +286,14 @@ const COMPARISONS: [Comparison; 2] = [
 ];
 
 fn group_df(stats: &TermStats, outcomes: &[Outcome]) -> u32 {
-    let wanted: Vec<u8> = outcomes.iter().map(|&o| outcome_index(o)).collect();
+    let mut wanted = [false; 5];
+    for &outcome in outcomes {
+        wanted[usize::from(outcome_index(outcome))] = true;
+    }
     stats
         .cells
         .iter()
-        .filter(|c| wanted.contains(&c.1))
+        .filter(|c| wanted[usize::from(c.1)])
         .map(|c| c.2)
         .sum()
 }

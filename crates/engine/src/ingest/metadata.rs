@@ -65,15 +65,15 @@ pub(crate) fn find_outcome(text: &str) -> Outcome {
     let mut index = 0;
     'scan: while index < words.len() {
         for (phrase, outcome) in OUTCOME_PHRASES {
-            let phrase_words: Vec<&str> = phrase.split(' ').collect();
-            if words.len() - index >= phrase_words.len()
-                && phrase_words
-                    .iter()
+            let length = phrase.split(' ').count();
+            if words.len() - index >= length
+                && phrase
+                    .split(' ')
                     .zip(&words[index..])
                     .all(|(expected, word)| expected == word)
             {
                 found.push(*outcome);
-                index += phrase_words.len();
+                index += length;
                 continue 'scan;
             }
         }

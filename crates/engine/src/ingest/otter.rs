@@ -2,14 +2,21 @@
 //! then the text until a blank line; the `Transcribed by https://otter.ai` footer is dropped.
 
 use super::ErrorKind;
-use super::turns::{TurnBuilder, parse_clock, plausible_name};
+use super::turns::{TurnBuilder, lines, parse_clock, plausible_name};
 use crate::transcript::{Speaker, Turn};
 
 /// `Speaker 1  0:08` → ("Speaker 1", 8000).
 pub(crate) fn header(line: &str) -> Option<(&str, u64)> {
     let line = line.trim_end();
+    // Most lines are text: a header ends with the digits of its clock.
+    if !line.ends_with(|character: char| character.is_ascii_digit()) {
+        return None;
+    }
     let split = line.rfind(' ')?;
     let clock = &line[split + 1..];
+    if !clock.starts_with(|character: char| character.is_ascii_digit()) {
+        return None;
+    }
     if clock.contains(['.', ',']) {
         return None;
     }
@@ -30,7 +37,7 @@ fn is_footer(line: &str) -> bool {
 
 /// Whether at least two lines are Otter headers.
 pub(crate) fn looks_like_otter(text: &str) -> bool {
-    text.lines()
+    lines(text)
         .take(2_000)
         .filter(|line| header(line).is_some())
         .nth(1)
@@ -48,7 +55,7 @@ pub(crate) fn parse(text: &str) -> Result<(Vec<Turn>, Vec<Speaker>), ErrorKind> 
             }
             paragraph.clear();
         };
-    for line in text.lines() {
+    for line in lines(text) {
         if let Some(found) = header(line) {
             flush(&mut builder, current, &mut paragraph);
             current = Some(found);

@@ -9,7 +9,7 @@
 
 use super::ErrorKind;
 use super::metadata::{HeaderFields, is_header_key};
-use super::turns::{TurnBuilder, parse_clock, plausible_name};
+use super::turns::{TurnBuilder, lines, parse_clock, plausible_name};
 use crate::transcript::{Speaker, Turn};
 use std::collections::HashMap;
 
@@ -80,7 +80,7 @@ pub(crate) fn split_label(line: &str) -> Option<Label<'_>> {
 /// `Name (1:02): text` has its clock before the colon that ends the label: handle it first.
 fn split_label_with_clock(line: &str) -> Option<Label<'_>> {
     let trimmed = line.trim_start();
-    let open = trimmed.get(..70).unwrap_or(trimmed).find(['(', '['])?;
+    let open = memchr::memchr2(b'(', b'[', &trimmed.as_bytes()[..trimmed.len().min(70)])?;
     if open == 0 {
         return None;
     }
@@ -100,7 +100,16 @@ fn split_label_with_clock(line: &str) -> Option<Label<'_>> {
 
 /// Any supported label form.
 pub(crate) fn label(line: &str) -> Option<Label<'_>> {
-    split_label_with_clock(line).or_else(|| split_label(line))
+    let trimmed = line.trim_start();
+    let first = *trimmed.as_bytes().first()?;
+    // Fast rejections, for the many continuation lines: prose starts in lowercase, and every
+    // label has a colon near the start.
+    if first.is_ascii_lowercase() {
+        return None;
+    }
+    let window = &trimmed.as_bytes()[..trimmed.len().min(96)];
+    memchr::memchr(b':', window)?;
+    split_label_with_clock(trimmed).or_else(|| split_label(trimmed))
 }
 
 /// Labels that are not people.
@@ -123,17 +132,19 @@ fn is_non_speaker(name: &str) -> bool {
     WORDS.iter().any(|word| name.eq_ignore_ascii_case(word))
 }
 
+/// How many non-empty lines format detection looks at.
+pub(crate) const DETECTION_LINES: usize = 80;
+
 /// Whether enough lines carry labels for this to be a "Speaker: text" transcript.
 pub(crate) fn looks_like_speaker_text(text: &str) -> bool {
-    let mut lines = 0usize;
+    let mut seen = 0usize;
     let mut labelled = 0usize;
     let mut names: HashMap<&str, usize> = HashMap::new();
-    for line in text
-        .lines()
+    for line in lines(text)
         .filter(|line| !line.trim().is_empty())
-        .take(2_000)
+        .take(DETECTION_LINES)
     {
-        lines += 1;
+        seen += 1;
         if let Some(label) = label(line)
             && !is_header_key(label.name)
             && !is_non_speaker(label.name)
@@ -143,7 +154,7 @@ pub(crate) fn looks_like_speaker_text(text: &str) -> bool {
         }
     }
     let recurring = names.values().filter(|count| **count >= 3).count();
-    lines > 0 && (labelled * 10 >= lines * 3 || (recurring >= 2 && labelled * 10 >= lines))
+    seen > 0 && (labelled * 10 >= seen * 3 || (recurring >= 2 && labelled * 10 >= seen))
 }
 
 /// What the parser found.
@@ -154,10 +165,15 @@ pub(crate) struct Parsed {
 }
 
 pub(crate) fn parse(text: &str) -> Result<Parsed, ErrorKind> {
-    // First pass: which labels are real speakers (a long one-off label is a sentence).
+    // One labelling pass; then which labels are real speakers (a one-off label can be a
+    // sentence with a colon).
+    let labelled: Vec<(&str, Option<Label<'_>>)> = lines(text)
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| (line, label(line)))
+        .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for line in text.lines() {
-        if let Some(label) = label(line) {
+    for (_, label) in &labelled {
+        if let Some(label) = label {
             *counts.entry(label.name).or_default() += 1;
         }
     }
@@ -174,11 +190,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ErrorKind> {
     };
     let mut builder = TurnBuilder::new();
     let mut header = HeaderFields::default();
-    for line in text.lines() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match label(line) {
+    for (line, label) in labelled {
+        match label {
             Some(label) if builder.last_speaker().is_none() && is_header_key(label.name) => {
                 header.add(label.name, label.text);
             }
@@ -206,7 +219,7 @@ pub(crate) fn parse_unlabeled(text: &str) -> Result<(Vec<Turn>, Vec<Speaker>), E
     let mut builder = TurnBuilder::without_merging();
     let has_paragraphs = text.contains("\n\n");
     let mut paragraph = String::new();
-    for line in text.lines() {
+    for line in lines(text) {
         let line = line.trim();
         if line.is_empty() || !has_paragraphs {
             builder.push(UNKNOWN_SPEAKER, None, None, &paragraph);

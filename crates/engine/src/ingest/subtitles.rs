@@ -7,7 +7,7 @@
 
 use super::ErrorKind;
 use super::speaker_text::UNKNOWN_SPEAKER;
-use super::turns::{TurnBuilder, parse_clock, plausible_name};
+use super::turns::{TurnBuilder, lines, parse_clock, plausible_name};
 use crate::transcript::{Speaker, Turn};
 
 /// One cue: its times (when readable) and its text lines.
@@ -46,7 +46,7 @@ fn cues(text: &str) -> Vec<Cue<'_>> {
     let mut cues: Vec<Cue<'_>> = Vec::new();
     let mut current: Option<Cue<'_>> = None;
     let mut skipping_block = false;
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in lines(text).enumerate() {
         if let Some((start_ms, end_ms)) = timing_line(line) {
             if let Some(mut cue) = current.take() {
                 // No blank line before this cue: its id ended up in the previous cue's text.
@@ -116,11 +116,15 @@ fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Removes markup tags (`<i>`, `<c.color>`, `<00:00:01.000>`, `{\an8}`), keeping the text.
-fn strip_tags(text: &str) -> String {
+/// Removes markup tags (`<i>`, `<c.color>`, `<00:00:01.000>`, `{\\an8}`), keeping the text.
+/// Borrows when there is no tag (most cue lines).
+fn strip_tags(text: &str) -> std::borrow::Cow<'_, str> {
+    if memchr::memchr2(b'<', b'{', text.as_bytes()).is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(open) = rest.find(['<', '{']) {
+    while let Some(open) = memchr::memchr2(b'<', b'{', rest.as_bytes()) {
         out.push_str(&rest[..open]);
         let close = if rest.as_bytes()[open] == b'<' {
             '>'
@@ -138,7 +142,7 @@ fn strip_tags(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// A `Name: ` or `[Name] ` or `>> Name: ` speaker prefix.
@@ -200,7 +204,8 @@ fn parse_cues(text: &str, what: &str) -> Result<(Vec<Turn>, Vec<Speaker>), Error
                 flush(&mut builder, speaker.as_deref(), &cue, &mut piece);
                 speaker = Some(name.to_owned());
             }
-            let body = decode_entities(&strip_tags(body)).into_owned();
+            let stripped = strip_tags(body);
+            let body = decode_entities(&stripped);
             if !piece.is_empty() {
                 piece.push(' ');
             }

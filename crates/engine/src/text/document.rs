@@ -90,7 +90,24 @@ pub fn stem(word: &str) -> String {
     if word.contains('\'') || word.len() <= 2 {
         return word.to_owned();
     }
-    STEMMER.stem(word).into_owned()
+    // Stemming is the costliest per-word step, and a client's calls share most words: memoise
+    // per thread (bounded; a thread-local works the same in wasm32).
+    thread_local! {
+        static CACHE: std::cell::RefCell<FxHashMap<Box<str>, Box<str>>> = std::cell::RefCell::new(FxHashMap::default());
+    }
+    const CACHE_LIMIT: usize = 200_000;
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(stem) = cache.get(word) {
+            return stem.to_string();
+        }
+        let stem = STEMMER.stem(word).into_owned();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(word.into(), stem.as_str().into());
+        stem
+    })
 }
 
 /// A token of a document.

@@ -3,6 +3,7 @@
 
 mod compat;
 mod database;
+mod engine_fuzz;
 mod rust;
 
 use crate::test::Suite;
@@ -10,6 +11,7 @@ use crate::test::Suite;
 pub(crate) fn all() -> Vec<Suite> {
     let mut suites = Vec::new();
     suites.extend(rust::suites());
+    suites.extend(engine_fuzz::suites());
     suites.extend(database::suites());
     suites.extend(compat::suites());
     suites
