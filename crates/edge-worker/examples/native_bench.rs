@@ -139,7 +139,9 @@ fn main() {
             "finish_job_ms": finish_time.as_secs_f64() * 1e3,
             "finish_ok": ok,
         });
-        let total = |v: &Value| v["parse_ms"].as_f64().unwrap_or(0.0) + v["analyze_ms"].as_f64().unwrap_or(0.0);
+        let total = |v: &Value| {
+            v["parse_ms"].as_f64().unwrap_or(0.0) + v["analyze_ms"].as_f64().unwrap_or(0.0)
+        };
         if best.as_ref().is_none_or(|b| total(&result) < total(b)) {
             best = Some(result);
         }

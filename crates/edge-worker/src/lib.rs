@@ -28,10 +28,13 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Wraps a result in the envelope.
 pub fn envelope<T: Serialize>(result: error::Result<T>) -> String {
-    let body = match result {
-        Ok(value) => serde_json::to_string(&value).map(|value| format!(r#"{{"ok":true,"value":{value}}}"#)),
-        Err(error) => serde_json::to_string(&error).map(|error| format!(r#"{{"ok":false,"error":{error}}}"#)),
-    };
+    let body =
+        match result {
+            Ok(value) => serde_json::to_string(&value)
+                .map(|value| format!(r#"{{"ok":true,"value":{value}}}"#)),
+            Err(error) => serde_json::to_string(&error)
+                .map(|error| format!(r#"{{"ok":false,"error":{error}}}"#)),
+        };
     body.unwrap_or_else(|e| {
         format!(
             r#"{{"ok":false,"error":{{"kind":"panic","message":{}}}}}"#,

@@ -92,7 +92,7 @@ fn price_range(min_cents: Option<i64>, max_cents: Option<i64>, currency: &str) -
         let digits = units.to_string();
         let mut grouped = String::new();
         for (i, digit) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(digit);
@@ -287,6 +287,12 @@ mod tests {
         let error = row.to_engine().unwrap_err();
         assert_eq!(error.kind, ErrorKind::InvalidTranscript);
         assert_eq!(error.transcript_ids, ["t9"]);
-        assert!(error.message.starts_with("transcript t9 (call.vtt) has no usable canonical transcript"), "{}", error.message);
+        assert!(
+            error
+                .message
+                .starts_with("transcript t9 (call.vtt) has no usable canonical transcript"),
+            "{}",
+            error.message
+        );
     }
 }

@@ -51,7 +51,10 @@ fn batches_merged_give_the_single_pass_report_and_nine_drafts() {
         assert!((0.0..=1.0).contains(&row.confidence));
         assert!(row.insights.get("stage").is_some());
         assert!(row.insights.get("speakers").is_some());
-        assert!(row.insights.get("language").is_none(), "raw statistics stay out of the row");
+        assert!(
+            row.insights.get("language").is_none(),
+            "raw statistics stay out of the row"
+        );
     }
 
     let partials: Vec<_> = batches.iter().map(|b| &b.partial).collect();
@@ -76,11 +79,23 @@ fn batches_merged_give_the_single_pass_report_and_nine_drafts() {
     let emails = &finished.drafts[0];
     assert_eq!(emails.content_type, "email_sequence");
     let first = &emails.body["emails"][0];
-    assert_eq!(first["subjects"].as_array().unwrap().len(), 3, "three subject variants");
-    assert!(finished.drafts[2].body["deck"]["markdown"].as_str().unwrap().starts_with('#'));
+    assert_eq!(
+        first["subjects"].as_array().unwrap().len(),
+        3,
+        "three subject variants"
+    );
+    assert!(
+        finished.drafts[2].body["deck"]["markdown"]
+            .as_str()
+            .unwrap()
+            .starts_with('#')
+    );
     for draft in &finished.drafts {
         for hook in draft.body["hooks"].as_array().unwrap() {
-            assert!(!hook["quote"]["text"].as_str().unwrap().is_empty(), "every hook has its quote");
+            assert!(
+                !hook["quote"]["text"].as_str().unwrap().is_empty(),
+                "every hook has its quote"
+            );
         }
     }
 
@@ -103,7 +118,11 @@ fn a_poisoned_transcript_fails_the_batch_naming_it() {
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::InvalidTranscript);
     assert_eq!(error.transcript_ids, [rows[1]["id"].as_str().unwrap()]);
-    assert!(error.message.contains("has no usable canonical transcript"), "{}", error.message);
+    assert!(
+        error.message.contains("has no usable canonical transcript"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
@@ -120,7 +139,11 @@ fn overlapping_partials_do_not_merge() {
     let partial = analyze(&rows).partial;
     let error = api::merge_partials(&json!([partial, partial]).to_string()).unwrap_err();
     assert_eq!(error.kind, ErrorKind::Merge);
-    assert!(error.message.contains("in both partials"), "{}", error.message);
+    assert!(
+        error.message.contains("in both partials"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
@@ -148,7 +171,10 @@ fn parse_gives_hashes_and_ingest_errors_with_codes() {
     );
 
     let empty = api::parse("a.vtt", b"", "{}").unwrap_err();
-    assert_eq!((empty.kind, empty.code.as_deref()), (ErrorKind::Ingest, Some("empty")));
+    assert_eq!(
+        (empty.kind, empty.code.as_deref()),
+        (ErrorKind::Ingest, Some("empty"))
+    );
     let png = api::parse("a.vtt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "{}").unwrap_err();
     assert_eq!(png.code.as_deref(), Some("not_text"));
     let large = api::parse("a.txt", &[b'a'; 100], r#"{"max_bytes": 10}"#).unwrap_err();
@@ -159,9 +185,18 @@ fn parse_gives_hashes_and_ingest_errors_with_codes() {
 
 #[test]
 fn a_manifest_row_wins_over_the_file_name() {
-    let options = json!({"manifest_csv": "file,outcome,date,rep,prospect\ncall.txt,closed,2025-05-06,,\n"});
-    let parsed = api::parse("call.txt", b"A: hello there\nB: we lose leads\n", &options.to_string()).unwrap();
-    assert_eq!(parsed.transcript.metadata.date.as_deref(), Some("2025-05-06"));
+    let options =
+        json!({"manifest_csv": "file,outcome,date,rep,prospect\ncall.txt,closed,2025-05-06,,\n"});
+    let parsed = api::parse(
+        "call.txt",
+        b"A: hello there\nB: we lose leads\n",
+        &options.to_string(),
+    )
+    .unwrap();
+    assert_eq!(
+        parsed.transcript.metadata.date.as_deref(),
+        Some("2025-05-06")
+    );
     let rows = api::parse_manifest(b"file,outcome\nx.vtt,showed\n").unwrap();
     assert_eq!(rows.entries.len(), 1);
 }
@@ -173,7 +208,8 @@ fn generate_lint_and_score_patterns() {
     let report = api::finish(&json!({"partial": partial}).to_string()).unwrap();
     let segment = &report.segment_profiles[0];
     let generated = api::generate(
-        &json!({"client": client(), "stage": segment.level, "segment": segment, "seed": 3}).to_string(),
+        &json!({"client": client(), "stage": segment.level, "segment": segment, "seed": 3})
+            .to_string(),
     )
     .unwrap();
     assert_eq!(generated.content.emails.len(), 5);
@@ -181,14 +217,21 @@ fn generate_lint_and_score_patterns() {
         &json!({"content": generated.content, "options": {"banned_words": ["call"]}}).to_string(),
     )
     .unwrap();
-    assert!(findings.iter().any(|f| serde_json::to_value(f.rule).unwrap() == "banned_word"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| serde_json::to_value(f.rule).unwrap() == "banned_word")
+    );
     let text = api::lint(
         &json!({"text": "HURRY!!! {{frist_name}}", "at": {"channel": "sms", "step": "booked",
                 "field": "text", "index": null, "bullet": null, "start": 0, "end": 0}})
         .to_string(),
     )
     .unwrap();
-    assert!(text.iter().any(|f| serde_json::to_value(f.rule).unwrap() == "unknown_merge_field"));
+    assert!(
+        text.iter()
+            .any(|f| serde_json::to_value(f.rule).unwrap() == "unknown_merge_field")
+    );
 
     let ranking = api::score_patterns(
         &json!({"patterns": [
@@ -199,10 +242,14 @@ fn generate_lint_and_score_patterns() {
         .to_string(),
     )
     .unwrap();
-    assert_eq!(ranking.patterns[0].id, "a", "shrunk estimates, not raw rates (b is 67% of 3)");
-    let invalid =
-        api::score_patterns(&json!({"patterns": [{"id": "x", "successes": 5, "trials": 1}]}).to_string())
-            .unwrap_err();
+    assert_eq!(
+        ranking.patterns[0].id, "a",
+        "shrunk estimates, not raw rates (b is 67% of 3)"
+    );
+    let invalid = api::score_patterns(
+        &json!({"patterns": [{"id": "x", "successes": 5, "trials": 1}]}).to_string(),
+    )
+    .unwrap_err();
     assert_eq!(invalid.kind, ErrorKind::InvalidInput);
 }
 
@@ -214,10 +261,18 @@ fn the_envelope_carries_values_and_typed_errors() {
     let error: Value = serde_json::from_str(&edge_worker::analyze_batch("{")).unwrap();
     assert_eq!(error["ok"], false);
     assert_eq!(error["error"]["kind"], "invalid_input");
-    assert!(error["error"]["message"].as_str().unwrap().starts_with("the batch is not valid"));
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the batch is not valid")
+    );
     let deep = "[".repeat(10_000);
     let error: Value = serde_json::from_str(&edge_worker::merge_partials(&deep)).unwrap();
-    assert_eq!(error["error"]["kind"], "invalid_input", "deep nesting is refused, not a stack overflow");
+    assert_eq!(
+        error["error"]["kind"], "invalid_input",
+        "deep nesting is refused, not a stack overflow"
+    );
 }
 
 proptest! {

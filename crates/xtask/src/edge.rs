@@ -10,7 +10,8 @@
 //! 3. `wasm-opt -Oz` from the pinned npm package binaryen.
 //!
 //! Files are only rewritten when their bytes change, so a no-op build does not make the local
-//! stand-in restart the function processes (it restarts them when their source changes).
+//! stand-in restart the function processes (it restarts them when their source changes), and
+//! wasm-bindgen and wasm-opt are skipped when cargo's .wasm is the one last built.
 
 use crate::cmd::Cmd;
 use crate::paths;
@@ -37,15 +38,38 @@ pub(crate) fn build() -> Result<PathBuf> {
     let started = std::time::Instant::now();
     Cmd::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(["build", "--quiet", "--package", "edge-worker"])
-        .args(["--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])
+        .args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ])
         .current_dir(paths::root())
         .run()
         .context("building crates/edge-worker for wasm32")?;
     let input = target_dir().join(format!("wasm32-unknown-unknown/wasm-release/{MODULE}.wasm"));
 
-    let bindgen = cargo_bin_dir().join("wasm-bindgen");
     let wanted = wasm_bindgen_version()?;
-    let found = Cmd::new(&bindgen).arg("--version").read().unwrap_or_default();
+    let stamp_file = paths::local().join("edge-build.stamp");
+    let stamp = format!(
+        "{wanted} {}",
+        crate::pg::sha256_hex(
+            &std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?
+        )
+    );
+    let outputs = [wasm_file(), out_dir().join(format!("{MODULE}.js"))];
+    if std::fs::read_to_string(&stamp_file).is_ok_and(|old| old == stamp)
+        && outputs.iter().all(|file| file.exists())
+    {
+        println!("edge: {} is up to date", out_dir().display());
+        return Ok(out_dir());
+    }
+
+    let bindgen = cargo_bin_dir().join("wasm-bindgen");
+    let found = Cmd::new(&bindgen)
+        .arg("--version")
+        .read()
+        .unwrap_or_default();
     if !found.split_whitespace().any(|word| word == wanted) {
         bail!(
             "wasm-bindgen {wanted} is needed (Cargo.lock), found {:?}: run `cargo xtask setup`",
@@ -78,8 +102,12 @@ pub(crate) fn build() -> Result<PathBuf> {
     let mut changed = 0;
     for entry in std::fs::read_dir(&staging)? {
         let entry = entry?;
-        changed += usize::from(copy_if_changed(&entry.path(), &out.join(entry.file_name()))?);
+        changed += usize::from(copy_if_changed(
+            &entry.path(),
+            &out.join(entry.file_name()),
+        )?);
     }
+    std::fs::write(&stamp_file, stamp)?;
     println!(
         "edge: {} ({} KB{}) in {:.1} s",
         out.display(),
