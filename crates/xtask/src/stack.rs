@@ -24,6 +24,8 @@ pub(crate) struct StackOptions {
     pub(crate) data_dir: Option<PathBuf>,
     /// Run an optimised build (benchmarks); the debug build otherwise.
     pub(crate) release: bool,
+    /// More Edge Function folders to serve (the test-only functions of e2e/functions).
+    pub(crate) extra_functions_dirs: Vec<PathBuf>,
 }
 
 /// What the stand-in reports once it is ready (its `--status-file`).
@@ -113,6 +115,12 @@ impl Stack {
             .arg(options.enable_confirmations.to_string())
             .arg("--rate-limits")
             .arg(options.rate_limits.to_string())
+            .args(options.extra_functions_dirs.iter().flat_map(|dir| {
+                [
+                    std::ffi::OsStr::new("--extra-functions-dir"),
+                    dir.as_os_str(),
+                ]
+            }))
             .stdin(Stdio::null())
             .stdout(log_file.try_clone()?)
             .stderr(log_file);
