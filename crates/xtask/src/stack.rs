@@ -45,6 +45,9 @@ pub(crate) struct Stack {
     pub(crate) db_url: String,
     pub(crate) log: PathBuf,
     child: Child,
+    /// The stand-in's stdin: it stops when this closes, so it never outlives xtask, even
+    /// when xtask is killed (`--stop-on-stdin-eof`).
+    _lifeline: Option<std::process::ChildStdin>,
 }
 
 /// The folder cargo builds into (CARGO_TARGET_DIR or ./target).
@@ -121,12 +124,18 @@ impl Stack {
                     dir.as_os_str(),
                 ]
             }))
-            .stdin(Stdio::null())
+            .arg("--stop-on-stdin-eof")
+            .stdin(Stdio::piped())
             .stdout(log_file.try_clone()?)
             .stderr(log_file);
+        // Its own process group: a Ctrl-C in the terminal reaches only xtask, which stops the
+        // stand-in in order instead of both racing to exit. If xtask dies, the stand-in sees
+        // its stdin close and stops too.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
+        let lifeline = child.stdin.take();
         let deadline = Instant::now() + Duration::from_secs(60);
         let status = loop {
             if let Ok(text) = std::fs::read_to_string(&status_file)
@@ -154,6 +163,7 @@ impl Stack {
             db_url: cluster.url("postgres"),
             log,
             child,
+            _lifeline: lifeline,
         })
     }
 
