@@ -70,7 +70,8 @@ impl Stand {
         Stand { state, router }
     }
 
-    /// Send a request with the anon key (unless `headers` has another `apikey`).
+    /// Send a request with the anon key (unless `headers` has another `apikey`; an empty
+    /// `apikey` sends none).
     pub(crate) async fn send(
         &self,
         method: Method,
@@ -83,6 +84,9 @@ impl Stand {
             request = request.header("apikey", self.state.keys.anon.as_str());
         }
         for (name, value) in headers {
+            if *name == "apikey" && value.is_empty() {
+                continue;
+            }
             request = request.header(*name, *value);
         }
         let response = self
@@ -181,6 +185,20 @@ impl Stand {
             &json!({"refresh_token": refresh_token}),
         )
         .await
+    }
+
+    /// One number from a query run as `postgres` (counts of rows the test checks).
+    pub(crate) async fn count(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> i64 {
+        self.sql()
+            .await
+            .query_one(sql, params)
+            .await
+            .unwrap_or_else(|error| panic!("{sql}: {error}"))
+            .get(0)
     }
 
     /// A direct connection as `postgres` (the owner role migrations and SQL tests use).
