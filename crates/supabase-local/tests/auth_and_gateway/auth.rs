@@ -457,3 +457,95 @@ async fn access_tokens_carry_exactly_gotrues_claims_and_refresh_keeps_the_sessio
         "expires_at is the token's exp"
     );
 }
+
+#[tokio::test]
+async fn sessions_record_the_client_and_end_at_not_after_or_a_ban() {
+    let stand = Stand::start(settings(None)).await;
+    let (email, password, session) = stand.signed_in_user("bookkeeping").await;
+    let first = session["refresh_token"].as_str().unwrap();
+    let sql = stand.sql().await;
+    let session_row = async |token: &str| {
+        let row = sql
+            .query_one(
+                "select s.user_agent, s.refreshed_at is not null, s.aal::text \
+                 from auth.sessions s join auth.refresh_tokens r on r.session_id = s.id \
+                 where r.token = $1",
+                &[&token],
+            )
+            .await
+            .unwrap();
+        (
+            row.get::<_, Option<String>>(0),
+            row.get::<_, bool>(1),
+            row.get::<_, String>(2),
+        )
+    };
+    assert_eq!(session_row(first).await, (None, false, "aal1".to_owned()));
+    // A refresh from a browser: the session remembers when and with what.
+    let refreshed = stand
+        .send(
+            Method::POST,
+            "/auth/v1/token?grant_type=refresh_token",
+            &[
+                ("content-type", "application/json"),
+                ("user-agent", "Mozilla/5.0 (test)"),
+            ],
+            Body::from(json!({"refresh_token": first}).to_string()),
+        )
+        .await;
+    assert_eq!(refreshed.status, StatusCode::OK, "{:?}", refreshed.body);
+    let second = refreshed.body["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        session_row(&second).await,
+        (
+            Some("Mozilla/5.0 (test)".to_owned()),
+            true,
+            "aal1".to_owned()
+        )
+    );
+
+    // A session past its not_after ends at the next refresh.
+    sql.execute(
+        "update auth.sessions set not_after = now() - interval '1 second' \
+         where id = (select session_id from auth.refresh_tokens where token = $1)",
+        &[&second],
+    )
+    .await
+    .unwrap();
+    let ended = stand.refresh(&second).await;
+    assert_eq!(ended.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        ended.body,
+        json!({"code": "session_expired", "message": "Invalid Refresh Token: Session Expired"})
+    );
+
+    // A banned user neither signs in nor refreshes; the ban lifting lets them back in.
+    let (_, _, other) = stand.signed_in_user("banned").await;
+    let other_token = other["refresh_token"].as_str().unwrap();
+    sql.execute(
+        "update auth.users set banned_until = now() + interval '1 hour' \
+         where id in ($1::text::uuid, $2::text::uuid)",
+        &[
+            &session["user"]["id"].as_str().unwrap(),
+            &other["user"]["id"].as_str().unwrap(),
+        ],
+    )
+    .await
+    .unwrap();
+    let banned = stand.sign_in(&email, &password).await;
+    assert_eq!(banned.status, StatusCode::BAD_REQUEST);
+    assert_eq!(banned.body["code"], "user_banned");
+    let banned = stand.refresh(other_token).await;
+    assert_eq!(banned.status, StatusCode::BAD_REQUEST);
+    assert_eq!(banned.body["code"], "user_banned");
+    sql.execute(
+        "update auth.users set banned_until = now() - interval '1 second' where email = $1",
+        &[&email],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        stand.sign_in(&email, &password).await.status,
+        StatusCode::OK
+    );
+}
