@@ -549,3 +549,59 @@ async fn sessions_record_the_client_and_end_at_not_after_or_a_ban() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn deeply_nested_json_is_400_bad_json_without_harm() {
+    let stand = Stand::start(settings(None)).await;
+    let (_, _, session) = stand.signed_in_user("deep").await;
+    let access = session["access_token"].as_str().unwrap();
+    // 10,000 levels of nesting: the parser refuses it (no stack overflow, no partial user).
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let email = unique_email("deep");
+    let sign_up = format!(
+        r#"{{"email":"{email}","password":"a-strong-test-password-42","data":{{"x":{deep}}}}}"#
+    );
+    let refused = stand
+        .send(
+            Method::POST,
+            "/auth/v1/signup",
+            &[
+                ("content-type", "application/json"),
+                ("x-supabase-api-version", "2024-01-01"),
+            ],
+            Body::from(sign_up),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.body["code"], "bad_json");
+    let users = stand
+        .count(
+            "select count(*) from auth.users where email = $1",
+            &[&email],
+        )
+        .await;
+    assert_eq!(users, 0);
+
+    let authorization = format!("Bearer {access}");
+    let update = stand
+        .send(
+            Method::PUT,
+            "/auth/v1/user",
+            &[
+                ("authorization", &authorization),
+                ("content-type", "application/json"),
+                ("x-supabase-api-version", "2024-01-01"),
+            ],
+            Body::from(format!(r#"{{"data":{{"x":{deep}}}}}"#)),
+        )
+        .await;
+    assert_eq!(update.status, StatusCode::BAD_REQUEST);
+    assert_eq!(update.body["code"], "bad_json");
+    let read = stand.get_user(access).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(
+        read.body["user_metadata"].get("x").is_none(),
+        "{:?}",
+        read.body
+    );
+}
