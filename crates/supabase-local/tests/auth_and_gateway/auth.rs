@@ -605,3 +605,54 @@ async fn deeply_nested_json_is_400_bad_json_without_harm() {
         read.body
     );
 }
+
+#[tokio::test]
+async fn the_minimum_password_length_comes_from_config_toml() {
+    // Without the setting GoTrue's default of 6 applies; the repository sets 12.
+    let without = crate::harness::REPOSITORY_CONFIG
+        .lines()
+        .filter(|line| !line.starts_with("minimum_password_length"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(
+        without,
+        crate::harness::REPOSITORY_CONFIG,
+        "the line was there"
+    );
+    for (config, minimum, long_enough) in [
+        (without.as_str(), 6, "zq7#vL"),
+        (crate::harness::REPOSITORY_CONFIG, 12, "zq7#vLw2!pRt"),
+    ] {
+        let stand = Stand::start(crate::harness::settings_from(config, None)).await;
+        let short = &long_enough[..long_enough.len() - 1];
+        let refused = stand
+            .auth_post(
+                "/signup",
+                None,
+                &json!({"email": unique_email("length"), "password": short}),
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{minimum}"
+        );
+        assert_eq!(
+            refused.body,
+            json!({
+                "code": "weak_password",
+                "message": format!("Password should be at least {minimum} characters."),
+                "weak_password": {"reasons": ["length"]}
+            })
+        );
+        let accepted = stand
+            .auth_post(
+                "/signup",
+                None,
+                &json!({"email": unique_email("length"), "password": long_enough}),
+            )
+            .await;
+        assert_eq!(accepted.status, StatusCode::OK, "{:?}", accepted.body);
+        assert!(accepted.body["access_token"].is_string());
+    }
+}

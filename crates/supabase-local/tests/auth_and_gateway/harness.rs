@@ -31,10 +31,18 @@ pub(crate) fn database() -> (String, u16, String) {
 
 /// Settings from the repository's config.toml, pointed at the test database (or `db_port`).
 pub(crate) fn settings(db_port: Option<u16>) -> Settings {
+    settings_from(REPOSITORY_CONFIG, db_port)
+}
+
+/// The repository's supabase/config.toml.
+pub(crate) const REPOSITORY_CONFIG: &str = include_str!("../../../../supabase/config.toml");
+
+/// Settings from a config.toml text, pointed at the test database (or `db_port`).
+pub(crate) fn settings_from(config_toml: &str, db_port: Option<u16>) -> Settings {
     let (host, port, password) = database();
     let data_dir = std::env::temp_dir().join(format!("supabase-local-test-{}", std::process::id()));
     Settings::from_toml(
-        include_str!("../../../../supabase/config.toml"),
+        config_toml,
         Path::new("supabase"),
         &Overrides {
             db_host: Some(host),
