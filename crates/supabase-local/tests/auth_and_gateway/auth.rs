@@ -89,12 +89,7 @@ async fn racing_sign_ups_create_one_user() {
             StatusCode::UNPROCESSABLE_ENTITY
         ]
     );
-    let users = stand
-        .count(
-            "select count(*) from auth.users where email = $1",
-            &[&email],
-        )
-        .await;
+    let users = stand.users_with_email(&email).await;
     let identities = stand
         .count(
             "select count(*) from auth.identities i join auth.users u on u.id = i.user_id where u.email = $1",
@@ -218,13 +213,7 @@ async fn with_sign_ups_disabled_sign_up_is_422_and_creates_no_user() {
     );
     assert_eq!(refused.headers["x-sb-error-code"], "signup_disabled");
     assert_eq!(refused.headers["x-supabase-api-version"], "2024-01-01");
-    let users = stand
-        .count(
-            "select count(*) from auth.users where email = $1",
-            &[&email],
-        )
-        .await;
-    assert_eq!(users, 0);
+    assert_eq!(stand.users_with_email(&email).await, 0);
     let offered = stand
         .send(Method::GET, "/auth/v1/settings", &[], Body::empty())
         .await;
@@ -330,16 +319,9 @@ async fn a_deleted_users_tokens_are_refused() {
         read.body,
         json!({"code": "user_not_found", "message": "User from sub claim in JWT does not exist"})
     );
-    let authorization = format!("Bearer {access}");
     let update = stand
-        .send(
-            Method::PUT,
-            "/auth/v1/user",
-            &[
-                ("authorization", &authorization),
-                ("content-type", "application/json"),
-                ("x-supabase-api-version", "2024-01-01"),
-            ],
+        .put_user(
+            access,
             Body::from(json!({"data": {"back": true}}).to_string()),
         )
         .await;
@@ -574,26 +556,10 @@ async fn deeply_nested_json_is_400_bad_json_without_harm() {
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert_eq!(refused.body["code"], "bad_json");
-    let users = stand
-        .count(
-            "select count(*) from auth.users where email = $1",
-            &[&email],
-        )
-        .await;
-    assert_eq!(users, 0);
+    assert_eq!(stand.users_with_email(&email).await, 0);
 
-    let authorization = format!("Bearer {access}");
     let update = stand
-        .send(
-            Method::PUT,
-            "/auth/v1/user",
-            &[
-                ("authorization", &authorization),
-                ("content-type", "application/json"),
-                ("x-supabase-api-version", "2024-01-01"),
-            ],
-            Body::from(format!(r#"{{"data":{{"x":{deep}}}}}"#)),
-        )
+        .put_user(access, Body::from(format!(r#"{{"data":{{"x":{deep}}}}}"#)))
         .await;
     assert_eq!(update.status, StatusCode::BAD_REQUEST);
     assert_eq!(update.body["code"], "bad_json");

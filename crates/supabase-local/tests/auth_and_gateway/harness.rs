@@ -155,6 +155,22 @@ impl Stand {
         .await
     }
 
+    /// PUT /auth/v1/user with an access token and a (JSON) body.
+    pub(crate) async fn put_user(&self, access_token: &str, body: Body) -> Answer {
+        let authorization = format!("Bearer {access_token}");
+        self.send(
+            Method::PUT,
+            "/auth/v1/user",
+            &[
+                ("authorization", &authorization),
+                ("content-type", "application/json"),
+                ("x-supabase-api-version", "2024-01-01"),
+            ],
+            body,
+        )
+        .await
+    }
+
     /// Create a confirmed user through the admin API and sign in: the token response.
     pub(crate) async fn signed_in_user(&self, tag: &str) -> (String, String, Value) {
         let email = unique_email(tag);
@@ -207,6 +223,15 @@ impl Stand {
             .await
             .unwrap_or_else(|error| panic!("{sql}: {error}"))
             .get(0)
+    }
+
+    /// How many users have this e-mail address.
+    pub(crate) async fn users_with_email(&self, email: &str) -> i64 {
+        self.count(
+            "select count(*) from auth.users where email = $1",
+            &[&email],
+        )
+        .await
     }
 
     /// A direct connection as `postgres` (the owner role migrations and SQL tests use).
