@@ -22,6 +22,8 @@ pub(crate) struct StackOptions {
     pub(crate) rate_limits: bool,
     /// Where stored objects go; a fresh folder per stack when None.
     pub(crate) data_dir: Option<PathBuf>,
+    /// Run an optimised build (benchmarks); the debug build otherwise.
+    pub(crate) release: bool,
     /// More Edge Function folders to serve (the test-only functions of e2e/functions).
     pub(crate) extra_functions_dirs: Vec<PathBuf>,
 }
@@ -60,21 +62,27 @@ pub(crate) fn deno() -> PathBuf {
     paths::root().join("node_modules/.bin/deno")
 }
 
-/// Build the stand-in binary.
-pub(crate) fn build() -> Result<PathBuf> {
+/// Build the stand-in binary (optimised when `release`).
+pub(crate) fn build(release: bool) -> Result<PathBuf> {
+    let mut arguments = vec!["build", "--quiet", "--package", "supabase-local"];
+    if release {
+        arguments.push("--release");
+    }
     Cmd::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["build", "--quiet", "--package", "supabase-local"])
+        .args(arguments)
         .current_dir(paths::root())
         .run()
         .context("building crates/supabase-local")?;
-    Ok(target_dir().join("debug/supabase-local"))
+    Ok(target_dir()
+        .join(if release { "release" } else { "debug" })
+        .join("supabase-local"))
 }
 
 impl Stack {
     /// Build and start the stand-in against `cluster` (whose schema must be loaded), and wait
     /// until it answers.
     pub(crate) fn start(cluster: &Cluster, options: &StackOptions) -> Result<Stack> {
-        let binary = build()?;
+        let binary = build(options.release)?;
         let port = match options.port {
             Some(port) => port,
             None => crate::pg::free_port()?,
