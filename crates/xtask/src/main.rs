@@ -10,6 +10,7 @@ mod bench_db;
 mod bench_web;
 mod cmd;
 mod dev;
+mod edge;
 mod paths;
 mod pg;
 mod setup;
@@ -39,6 +40,8 @@ enum Command {
     BenchDb(bench_db::BenchDbArgs),
     /// Requests per second and p50/p99 latency of the stand-in's REST and auth APIs on loopback.
     BenchApi(bench_api::BenchApiArgs),
+    /// Build the edge worker (Wasm for Deno) into supabase/functions/_shared/engine; run before `supabase functions deploy`.
+    BuildEdge,
     /// The web app's initial download (gzip, brotli) and time to an interactive dashboard.
     BenchWeb(bench_web::BenchWebArgs),
 }
@@ -51,6 +54,7 @@ fn main() {
         Command::Test(args) => test::run(args),
         Command::BenchDb(args) => bench_db::run(args),
         Command::BenchApi(args) => bench_api::run(args),
+        Command::BuildEdge => edge::build().map(drop),
         Command::BenchWeb(args) => bench_web::run(args),
     };
     if let Err(error) = result {

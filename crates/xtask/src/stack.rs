@@ -22,10 +22,10 @@ pub(crate) struct StackOptions {
     pub(crate) rate_limits: bool,
     /// Where stored objects go; a fresh folder per stack when None.
     pub(crate) data_dir: Option<PathBuf>,
-    /// More Edge Function folders to serve (the test-only functions of e2e/functions).
-    pub(crate) extra_functions_dirs: Vec<PathBuf>,
     /// Run an optimised build (benchmarks); the debug build otherwise.
     pub(crate) release: bool,
+    /// More Edge Function folders to serve (the test-only functions of e2e/functions).
+    pub(crate) extra_functions_dirs: Vec<PathBuf>,
 }
 
 /// What the stand-in reports once it is ready (its `--status-file`).

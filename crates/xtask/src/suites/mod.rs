@@ -3,6 +3,7 @@
 
 mod compat;
 mod database;
+mod edge;
 mod engine_fuzz;
 mod rust;
 mod web;
@@ -15,6 +16,7 @@ pub(crate) fn all() -> Vec<Suite> {
     suites.extend(engine_fuzz::suites());
     suites.extend(database::suites());
     suites.extend(compat::suites());
+    suites.extend(edge::suites());
     suites.extend(web::suites());
     suites
 }
