@@ -110,10 +110,7 @@ console.log(JSON.stringify(total));
         "  {:<40} {:>9} {:>9} {:>9}",
         "file", "raw", "gzip", "brotli"
     );
-    let output = Cmd::new("node")
-        .args(["-e", script])
-        .args(files)
-        .read()?;
+    let output = Cmd::new("node").args(["-e", script]).args(files).read()?;
     let (table, totals) = output
         .trim_end()
         .rsplit_once('\n')
