@@ -230,3 +230,28 @@ test('ingest: per-file errors are stored readably, the same file twice is a dupl
   const count = await owner.client.from('transcripts').select('id').eq('client_id', owner.clientId);
   assert.equal(count.data.length, 2, 'nothing written twice');
 });
+
+test('hostile bodies are refused quickly: 10 MB, 10,000-deep JSON, 100,000 ids, not JSON', async () => {
+  const owner = await agencyWithClient('hostile');
+  const post = (body, type = 'application/json') =>
+    fetch(`${process.env.SUPABASE_URL}/functions/v1/analyze`, {
+      method: 'POST',
+      headers: {
+        apikey: process.env.SUPABASE_ANON_KEY,
+        authorization: `Bearer ${owner.session.access_token}`,
+        'content-type': type,
+      },
+      body,
+    });
+  const huge = await post(JSON.stringify({ client_id: owner.clientId, pad: 'x'.repeat(10_000_000) }));
+  assert.equal(huge.status, 413);
+  const deep = await post('['.repeat(10_000) + ']'.repeat(10_000));
+  assert.equal(deep.status, 400);
+  const ids = Array.from({ length: 100_000 }, () => randomUUID());
+  const many = await post(JSON.stringify({ client_id: owner.clientId, transcript_ids: ids }));
+  assert.ok([400, 413].includes(many.status), `status ${many.status}`);
+  const text = await post('client_id=1', 'application/x-www-form-urlencoded');
+  assert.equal(text.status, 415);
+  const jobs = await serviceClient().from('analysis_jobs').select('id').eq('client_id', owner.clientId);
+  assert.deepEqual(jobs.data, [], 'nothing started');
+});
