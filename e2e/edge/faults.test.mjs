@@ -255,3 +255,34 @@ test('hostile bodies are refused quickly: 10 MB, 10,000-deep JSON, 100,000 ids, 
   const jobs = await serviceClient().from('analysis_jobs').select('id').eq('client_id', owner.clientId);
   assert.deepEqual(jobs.data, [], 'nothing started');
 });
+
+test('ingest: a manifest CSV in the folder sets the outcome, date, rep and prospect', async () => {
+  const owner = await agencyWithClient('manifest');
+  const file = corpusFiles(1)[0];
+  const folder = `${owner.agencyId}/${owner.clientId}`;
+  const path = `${folder}/${randomUUID()}.${file.name.split('.').pop()}`;
+  const manifestPath = `${folder}/${randomUUID()}.csv`;
+  const csv = `file,outcome,date,rep,prospect\n"${file.name}",no_show,2024-02-02,Riley Rep,Pat Prospect\n`;
+  for (const [key, bytes, contentType] of [[path, file.bytes, 'text/plain'], [manifestPath, Buffer.from(csv), 'text/plain']]) {
+    const { error } = await owner.client.storage.from('transcripts').upload(key, bytes, { contentType });
+    assert.equal(error, null, error?.message);
+  }
+  const { data, error } = await owner.client.functions.invoke('ingest', {
+    body: { client_id: owner.clientId, files: [{ path, file_name: file.name }], manifest_path: manifestPath },
+  });
+  assert.equal(error, null, error?.message);
+  assert.equal(data.files[0].status, 'parsed', JSON.stringify(data));
+  const row = await owner.client
+    .from('transcripts')
+    .select('outcome,call_date,rep_name,prospect_name,file_name,storage_path')
+    .eq('id', data.files[0].transcript_id)
+    .single();
+  assert.deepEqual(row.data, {
+    outcome: 'no_show',
+    call_date: '2024-02-02',
+    rep_name: 'Riley Rep',
+    prospect_name: 'Pat Prospect',
+    file_name: file.name,
+    storage_path: path,
+  });
+});
