@@ -222,6 +222,83 @@ describe('REST through supabase-js', () => {
     postgrestError(column, { status: 400, code: 'PGRST204' });
   });
 
+  test('the filter and transform builders the app uses', async () => {
+    const c = await agencyWithClients('rest-c');
+    const db = c.owner.client;
+    const [dental, roofing] = c.clients;
+    await ok(
+      db.from('clients').update({ competitors: ['Acme', 'Globex'], notes: 'Top, priority (x)' }).eq('id', dental.id),
+    );
+    await ok(db.from('clients').update({ competitors: ['Initech'] }).eq('id', roofing.id));
+    const names = async (query) => (await ok(query.order('name'))).data.map((row) => row.name);
+
+    assert.deepEqual(await names(db.from('clients').select('name').contains('competitors', ['Acme'])), [dental.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').containedBy('competitors', ['Initech', 'Acme'])), [
+      roofing.name,
+    ]);
+    assert.deepEqual(await names(db.from('clients').select('name').overlaps('competitors', ['Globex', 'Initech'])), [
+      dental.name,
+      roofing.name,
+    ]);
+    assert.deepEqual(await names(db.from('clients').select('name').match({ industry: 'roofing' })), [roofing.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').textSearch('name', 'roofing', { type: 'websearch', config: 'english' })), [
+      roofing.name,
+    ]);
+    assert.deepEqual(await names(db.from('clients').select('name').eq('notes', 'Top, priority (x)')), [dental.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').in('notes', ['Top, priority (x)', 'other'])), [dental.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').not('industry', 'in', '(dental)')), [roofing.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').filter('name', 'like', '*Dental')), [dental.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').is('notes', null)), [roofing.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').or('industry.eq.dental,and(industry.eq.roofing,notes.is.null)')), [
+      dental.name,
+      roofing.name,
+    ]);
+    assert.deepEqual(
+      (await ok(db.from('clients').select('name').order('name', { ascending: false }).limit(1))).data,
+      [{ name: roofing.name }],
+    );
+
+    // Aliases, casts and embedded paging.
+    const { data: aliased } = await ok(
+      db.from('clients').select('label:name, rate:current_show_rate::text, agency:agencies(slug)').eq('id', dental.id).single(),
+    );
+    assert.deepEqual(aliased, { label: dental.name, rate: null, agency: { slug: c.agency.slug } });
+    const { data: paged } = await ok(
+      db
+        .from('agencies')
+        .select('id, clients(name)')
+        .eq('id', c.agency.id)
+        .order('name', { referencedTable: 'clients', ascending: false })
+        .limit(1, { referencedTable: 'clients' }),
+    );
+    assert.deepEqual(paged, [{ id: c.agency.id, clients: [{ name: roofing.name }] }]);
+
+    // CSV (rows as PostgreSQL prints records, as PostgREST builds it: a value with a space is
+    // quoted) and stripped nulls.
+    const { data: csv } = await ok(db.from('clients').select('name, industry').order('name').csv());
+    assert.equal(csv, `name,industry\n"${dental.name}",dental\n"${roofing.name}",roofing`);
+    const { data: stripped } = await ok(db.from('clients').select('name, notes').eq('id', roofing.id).stripNulls());
+    assert.deepEqual(stripped, [{ name: roofing.name }]);
+
+    // maxAffected: too many rows roll back with PGRST124; within the cap it applies.
+    const capped = await db.from('clients').update({ notes: 'capped' }).eq('agency_id', c.agency.id).maxAffected(1);
+    postgrestError(capped, { status: 400, code: 'PGRST124' });
+    const { count: untouched } = await ok(
+      db.from('clients').select('*', { count: 'exact', head: true }).eq('notes', 'capped'),
+    );
+    assert.equal(untouched, 0);
+    await ok(db.from('clients').update({ notes: 'capped' }).eq('id', roofing.id).maxAffected(1));
+
+    // rpc by GET and HEAD, with a filter on the set it returns.
+    const { data: byGet } = await ok(
+      db.rpc('list_agency_members', { agency_id: c.agency.id }, { get: true }).select('role').eq('role', 'owner'),
+    );
+    assert.deepEqual(byGet, [{ role: 'owner' }]);
+    const head = await ok(db.rpc('list_agency_members', { agency_id: c.agency.id }, { head: true, count: 'exact' }));
+    assert.equal(head.count, 1);
+    assert.equal(head.data, null);
+  });
+
   test('filterless update and delete are refused as with safeupdate', async () => {
     const service = serviceClient();
     const update = await api('/rest/v1/clients', {

@@ -30,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use error::ApiError;
 use plan::{Action, CallMethod};
-use request::{Media, Payload, Preferences};
+use request::{Media, Payload, Preferences, RawType};
 use schema::watch::SchemaStore;
 use std::sync::Arc;
 
@@ -192,10 +192,18 @@ async fn handle(
     let bytes = axum::body::to_bytes(body, settings.max_body_bytes)
         .await
         .map_err(|_| ApiError::PayloadTooLarge(settings.max_body_bytes))?;
-    let payload = if bytes.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        Some(Payload::parse(&bytes)?)
+    // A function's single unnamed text/bytea/xml parameter takes the body as is (§1.6).
+    let raw = match action {
+        Action::Call {
+            method: CallMethod::Post,
+            ..
+        } => RawType::from_content_type(header_text(headers, "content-type")),
+        _ => None,
+    };
+    let payload = match raw {
+        Some(kind) => Some(Payload::raw(&bytes, kind)?),
+        None if bytes.iter().all(u8::is_ascii_whitespace) => None,
+        None => Some(Payload::parse(&bytes)?),
     };
     let cache = state
         .rest
