@@ -36,7 +36,7 @@ enum Command {
     Test(test::TestArgs),
     /// Time a member's list queries under RLS on 100,000 transcripts (EXPLAIN + median/p95).
     BenchDb(bench_db::BenchDbArgs),
-    /// Requests per second and p50/p99 latency of the stand-in's REST and auth APIs on loopback.
+    /// Requests per second and p50/p95/p99 latency of the stand-in's REST and auth APIs on loopback.
     BenchApi(bench_api::BenchApiArgs),
 }
 
