@@ -354,6 +354,39 @@ describe('REST through supabase-js', () => {
     assert.ok(analysis.error, 'starting an analysis of B’s client must fail');
     assert.notEqual(analysis.status, 500, JSON.stringify(analysis.error));
 
+    // Every table and view with an agency_id (security cases 3 and 8): A reads only A's rows,
+    // with no filter and with B's agency_id; anon reads and writes nothing.
+    const anon = anonClient();
+    const views = new Set(['agency_usage', 'client_summaries']);
+    for (const table of [
+      'agency_members', 'agency_usage', 'analysis_batches', 'analysis_jobs', 'analysis_results',
+      'client_summaries', 'clients', 'content_versions', 'feedback_loop', 'invitations',
+      'performance_tracking', 'transcript_insights', 'transcripts', 'usage_tracking',
+    ]) {
+      const all = await db.from(table).select('agency_id');
+      if (all.error) {
+        assert.equal(all.error.code, '42501', `${table}: ${JSON.stringify(all.error)}`);
+      } else {
+        assert.ok(all.data.every((row) => row.agency_id === a.agency.id), `${table}: ${JSON.stringify(all.data)}`);
+      }
+      const foreign = await db.from(table).select('agency_id').eq('agency_id', b.agency.id);
+      assert.ok(foreign.error?.code === '42501' || foreign.data?.length === 0, `${table} of B: ${JSON.stringify(foreign)}`);
+      const anonRead = await anon.from(table).select('agency_id');
+      assert.ok(
+        (anonRead.status === 401 && anonRead.error?.code === '42501') || anonRead.data?.length === 0,
+        `anon read of ${table}: ${JSON.stringify(anonRead)}`,
+      );
+      // PostgreSQL refuses an insert into a view that is not updatable before checking
+      // privileges (55000, a 500 as in PostgREST); tables refuse anon with 42501.
+      const anonWrite = await anon.from(table).insert({ agency_id: a.agency.id });
+      const expected = views.has(table) ? { status: 500, code: '55000' } : { status: 401, code: '42501' };
+      assert.deepEqual(
+        { status: anonWrite.status, code: anonWrite.error?.code },
+        expected,
+        `anon insert into ${table}: ${JSON.stringify(anonWrite)}`,
+      );
+    }
+
     // B's row is untouched, as B sees it.
     const { data: still } = await ok(
       b.owner.client.from('clients').select('name, notes').eq('id', theirs.id).single(),
