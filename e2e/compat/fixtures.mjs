@@ -17,6 +17,7 @@ export const needsDatabase = env.dbUrl
 export function sql(query) {
   return execFileSync('psql', [env.dbUrl, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-1', '-c', query], {
     encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();
 }
 
