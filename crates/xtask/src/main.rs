@@ -9,6 +9,7 @@ mod bench_api;
 mod bench_db;
 mod cmd;
 mod dev;
+mod edge;
 mod paths;
 mod pg;
 mod setup;
@@ -38,6 +39,8 @@ enum Command {
     BenchDb(bench_db::BenchDbArgs),
     /// Requests per second and p50/p99 latency of the stand-in's REST and auth APIs on loopback.
     BenchApi(bench_api::BenchApiArgs),
+    /// Build the edge worker (Wasm for Deno) into supabase/functions/_shared/engine; run before `supabase functions deploy`.
+    BuildEdge,
 }
 
 fn main() {
@@ -48,6 +51,7 @@ fn main() {
         Command::Test(args) => test::run(args),
         Command::BenchDb(args) => bench_db::run(args),
         Command::BenchApi(args) => bench_api::run(args),
+        Command::BuildEdge => edge::build().map(drop),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");

@@ -3,6 +3,7 @@
 
 mod compat;
 mod database;
+mod edge;
 mod engine_fuzz;
 mod rust;
 
@@ -14,5 +15,6 @@ pub(crate) fn all() -> Vec<Suite> {
     suites.extend(engine_fuzz::suites());
     suites.extend(database::suites());
     suites.extend(compat::suites());
+    suites.extend(edge::suites());
     suites
 }
