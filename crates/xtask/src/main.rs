@@ -7,6 +7,7 @@
 
 mod bench_api;
 mod bench_db;
+mod bench_web;
 mod cmd;
 mod dev;
 mod edge;
@@ -37,10 +38,12 @@ enum Command {
     Test(test::TestArgs),
     /// Time a member's list queries under RLS on 100,000 transcripts (EXPLAIN + median/p95).
     BenchDb(bench_db::BenchDbArgs),
-    /// Requests per second and p50/p99 latency of the stand-in's REST and auth APIs on loopback.
+    /// Requests per second and p50/p95/p99 latency of the stand-in's REST and auth APIs on loopback.
     BenchApi(bench_api::BenchApiArgs),
     /// Build the edge worker (Wasm for Deno) into supabase/functions/_shared/engine; run before `supabase functions deploy`.
     BuildEdge,
+    /// The web app's initial download (gzip, brotli) and time to an interactive dashboard.
+    BenchWeb(bench_web::BenchWebArgs),
 }
 
 fn main() {
@@ -52,6 +55,7 @@ fn main() {
         Command::BenchDb(args) => bench_db::run(args),
         Command::BenchApi(args) => bench_api::run(args),
         Command::BuildEdge => edge::build().map(drop),
+        Command::BenchWeb(args) => bench_web::run(args),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");

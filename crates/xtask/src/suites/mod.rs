@@ -6,6 +6,7 @@ mod database;
 mod edge;
 mod engine_fuzz;
 mod rust;
+mod web;
 
 use crate::test::Suite;
 
@@ -16,5 +17,6 @@ pub(crate) fn all() -> Vec<Suite> {
     suites.extend(database::suites());
     suites.extend(compat::suites());
     suites.extend(edge::suites());
+    suites.extend(web::suites());
     suites
 }
