@@ -60,6 +60,11 @@ test('sign-up with confirmations off returns a session with GoTrue claims', asyn
   assert.ok(user.email_confirmed_at && user.confirmed_at);
 
   const claims = jwtClaims(session.access_token);
+  // Exactly GoTrue's claims (contract §2.2): RLS and clients read them, nothing else is added.
+  assert.deepEqual(Object.keys(claims).sort(), [
+    'aal', 'amr', 'app_metadata', 'aud', 'email', 'exp', 'iat', 'is_anonymous', 'iss', 'phone',
+    'role', 'session_id', 'sub', 'user_metadata',
+  ]);
   assert.equal(claims.sub, user.id);
   assert.equal(claims.aud, 'authenticated');
   assert.equal(claims.role, 'authenticated');
@@ -256,4 +261,19 @@ test('31 password attempts from one address in a burst: the 31st is 429', localO
   // Another address is not affected.
   const other = await postFrom(loopback(), url, json);
   assert.notEqual(other.status, 429);
+});
+
+test('the demo users of supabase/seed.sql sign in with the passwords the seed documents', localOnly('the demo users exist only in the local seed'), async () => {
+  const seed = await import('node:fs').then((fs) => fs.readFileSync(new URL('../../supabase/seed.sql', import.meta.url), 'utf8'));
+  const users = seed
+    .split('\n')
+    .filter((line) => line.startsWith('-- demo user: '))
+    .map((line) => line.slice('-- demo user: '.length).split(' / '));
+  assert.ok(users.length > 0, 'seed.sql lists its demo users');
+  for (const [email, password] of users) {
+    // pgcrypto's bcrypt hashes (crypt(…, gen_salt('bf'))) verify like GoTrue's own.
+    const { data, error } = await anonClient().auth.signInWithPassword({ email, password });
+    assert.equal(error, null, email);
+    assert.equal(data.user.email, email);
+  }
 });

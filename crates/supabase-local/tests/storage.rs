@@ -697,3 +697,74 @@ async fn hostile_object_names_are_refused_and_nothing_is_written() {
     assert_eq!(rows, 1);
     stand.stop().await;
 }
+
+/// A refused upload is read to its end before the error goes out: a client still sending its
+/// body gets the error, not a broken pipe (Node's fetch fails with EPIPE otherwise). The body
+/// comes in three pieces with pauses; the answer must not arrive before the last piece.
+#[tokio::test]
+async fn refused_uploads_are_read_to_the_end_before_the_answer() {
+    use futures_util::StreamExt;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let stand = Stand::start(|_| {}).await;
+    let bucket = bucket_with_policies(&stand, &["insert", "select"]).await;
+    stand
+        .sql(&format!(
+            "update storage.buckets set allowed_mime_types = array['text/plain'] where id = '{bucket}'"
+        ))
+        .await;
+    let (alice, bob) = (new_user(), new_user());
+    let a = Api::as_user(&stand, &alice);
+    for (name, content_type, expected) in [
+        (format!("{alice}/pic.png"), "image/png", "415"),
+        (format!("{bob}/planted.txt"), "text/plain", "403"),
+    ] {
+        let boundary = "refused-upload-boundary";
+        let head = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"cacheControl\"\r\n\r\n3600\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"\"; filename=\"blob\"\r\n\
+             Content-Type: {content_type}\r\n\r\n"
+        );
+        let tail = format!("\r\n--{boundary}--\r\n");
+        let finished = Arc::new(AtomicBool::new(false));
+        let last_piece_sent = finished.clone();
+        let pieces = futures_util::stream::iter(0..4).then(move |piece| {
+            let (head, tail, last_piece_sent) =
+                (head.clone(), tail.clone(), last_piece_sent.clone());
+            async move {
+                let bytes = match piece {
+                    0 => head.into_bytes(),
+                    1 | 2 => {
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                        vec![b'x'; 64 * 1024]
+                    }
+                    _ => {
+                        last_piece_sent.store(true, Ordering::SeqCst);
+                        tail.into_bytes()
+                    }
+                };
+                Ok::<_, std::io::Error>(bytes)
+            }
+        });
+        let response = a
+            .request(reqwest::Method::POST, &format!("/object/{bucket}/{name}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(reqwest::Body::wrap_stream(pieces))
+            .send()
+            .await
+            .expect("the client gets an answer, not a broken connection");
+        assert!(
+            finished.load(Ordering::SeqCst),
+            "{name}: answered before the body was sent"
+        );
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_storage_error(status, &body, expected);
+    }
+    assert_eq!(a.list(&bucket, &alice).await, json!([]));
+    stand.stop().await;
+}

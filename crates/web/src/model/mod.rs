@@ -1,0 +1,14 @@
+//! Plain data and rules behind the pages: rows as the database returns them, the queries that
+//! read and write them, form validation mirroring the database's CHECK constraints, and the
+//! formatting of numbers and dates. No Leptos and no browser here, so all of it is tested
+//! natively with `cargo test -p web`.
+
+pub(crate) mod agency;
+pub(crate) mod client;
+pub(crate) mod dashboard;
+pub(crate) mod format;
+pub(crate) mod queries;
+pub(crate) mod role;
+pub(crate) mod routes;
+pub(crate) mod slug;
+pub(crate) mod text;
