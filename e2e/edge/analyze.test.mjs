@@ -96,9 +96,12 @@ test('100 uploaded transcripts analyzed from one call, with live progress, resul
   assert.equal(again.status, 400);
   assert.match(again.body.error.message, /no transcripts to analyze/);
 
+  const batches = await rowsOfJob(owner.client, 'analysis_batches', jobId, 'result');
+  const engineMs = batches.map((batch) => batch.result.engine_ms);
+  assert.ok(engineMs.every((ms) => Number.isFinite(ms)));
   console.log(
     `# edge: ${files.length} transcripts (${megabytes.toFixed(1)} MB), ${job.batches_total} batches: ` +
       `analyze answered in ${answeredMs.toFixed(0)} ms, last content_versions row after ${doneMs.toFixed(0)} ms, ` +
-      `${events.length} progress broadcasts seen`,
+      `engine per batch max ${Math.max(...engineMs)} ms, ${events.length} progress broadcasts seen`,
   );
 });

@@ -230,3 +230,59 @@ test('ingest: per-file errors are stored readably, the same file twice is a dupl
   const count = await owner.client.from('transcripts').select('id').eq('client_id', owner.clientId);
   assert.equal(count.data.length, 2, 'nothing written twice');
 });
+
+test('hostile bodies are refused quickly: 10 MB, 10,000-deep JSON, 100,000 ids, not JSON', async () => {
+  const owner = await agencyWithClient('hostile');
+  const post = (body, type = 'application/json') =>
+    fetch(`${process.env.SUPABASE_URL}/functions/v1/analyze`, {
+      method: 'POST',
+      headers: {
+        apikey: process.env.SUPABASE_ANON_KEY,
+        authorization: `Bearer ${owner.session.access_token}`,
+        'content-type': type,
+      },
+      body,
+    });
+  const huge = await post(JSON.stringify({ client_id: owner.clientId, pad: 'x'.repeat(10_000_000) }));
+  assert.equal(huge.status, 413);
+  const deep = await post('['.repeat(10_000) + ']'.repeat(10_000));
+  assert.equal(deep.status, 400);
+  const ids = Array.from({ length: 100_000 }, () => randomUUID());
+  const many = await post(JSON.stringify({ client_id: owner.clientId, transcript_ids: ids }));
+  assert.ok([400, 413].includes(many.status), `status ${many.status}`);
+  const text = await post('client_id=1', 'application/x-www-form-urlencoded');
+  assert.equal(text.status, 415);
+  const jobs = await serviceClient().from('analysis_jobs').select('id').eq('client_id', owner.clientId);
+  assert.deepEqual(jobs.data, [], 'nothing started');
+});
+
+test('ingest: a manifest CSV in the folder sets the outcome, date, rep and prospect', async () => {
+  const owner = await agencyWithClient('manifest');
+  const file = corpusFiles(1)[0];
+  const folder = `${owner.agencyId}/${owner.clientId}`;
+  const path = `${folder}/${randomUUID()}.${file.name.split('.').pop()}`;
+  const manifestPath = `${folder}/${randomUUID()}.csv`;
+  const csv = `file,outcome,date,rep,prospect\n"${file.name}",no_show,2024-02-02,Riley Rep,Pat Prospect\n`;
+  for (const [key, bytes, contentType] of [[path, file.bytes, 'text/plain'], [manifestPath, Buffer.from(csv), 'text/plain']]) {
+    const { error } = await owner.client.storage.from('transcripts').upload(key, bytes, { contentType });
+    assert.equal(error, null, error?.message);
+  }
+  const { data, error } = await owner.client.functions.invoke('ingest', {
+    body: { client_id: owner.clientId, files: [{ path, file_name: file.name }], manifest_path: manifestPath },
+  });
+  assert.equal(error, null, error?.message);
+  assert.equal(data.files[0].status, 'parsed', JSON.stringify(data));
+  const row = await owner.client
+    .from('transcripts')
+    .select('outcome,call_date,rep_name,prospect_name,file_name,storage_path')
+    .eq('id', data.files[0].transcript_id)
+    .single();
+  assert.deepEqual(row.data, {
+    outcome: 'no_show',
+    call_date: '2024-02-02',
+    rep_name: 'Riley Rep',
+    prospect_name: 'Pat Prospect',
+    file_name: file.name,
+    storage_path: path,
+  });
+});

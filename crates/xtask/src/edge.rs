@@ -128,6 +128,32 @@ fn copy_if_changed(from: &Path, to: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// Generated transcripts (`scalestream corpus`, seeded): 100 calls, about 5 MB.
+pub(crate) fn corpus() -> Result<PathBuf> {
+    let dir = paths::local().join("edge-corpus");
+    if dir.join("manifest.csv").exists() {
+        return Ok(dir);
+    }
+    Cmd::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["run", "--quiet", "--package", "cli", "--", "corpus"])
+        .args([
+            "--count",
+            "100",
+            "--seed",
+            "5",
+            "--min-minutes",
+            "20",
+            "--max-minutes",
+            "40",
+        ])
+        .arg("--out")
+        .arg(&dir)
+        .current_dir(paths::root())
+        .run()
+        .context("generating the transcripts (crates/cli corpus)")?;
+    Ok(dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 
 mod bench_api;
 mod bench_db;
+mod bench_edge;
 mod bench_web;
 mod cmd;
 mod dev;
@@ -42,6 +43,8 @@ enum Command {
     BenchApi(bench_api::BenchApiArgs),
     /// Build the edge worker (Wasm for Deno) into supabase/functions/_shared/engine; run before `supabase functions deploy`.
     BuildEdge,
+    /// The edge worker's figures: .wasm size, native vs Wasm-under-Deno throughput, CPU per batch call, and the wall time of `analyze` on 100 transcripts through the local stand-in.
+    BenchEdge(bench_edge::BenchEdgeArgs),
     /// The web app's initial download (gzip, brotli) and time to an interactive dashboard.
     BenchWeb(bench_web::BenchWebArgs),
 }
@@ -55,6 +58,7 @@ fn main() {
         Command::BenchDb(args) => bench_db::run(args),
         Command::BenchApi(args) => bench_api::run(args),
         Command::BuildEdge => edge::build().map(drop),
+        Command::BenchEdge(args) => bench_edge::run(args),
         Command::BenchWeb(args) => bench_web::run(args),
     };
     if let Err(error) = result {

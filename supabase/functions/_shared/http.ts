@@ -72,12 +72,16 @@ export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID.test(value);
 }
 
-/** Reads the request body as a JSON object, or throws a 400. */
+/**
+ * Reads the request body as a JSON object: 415 for another content type, 413 over `maxBytes`
+ * (checked while reading, so a huge body is not buffered), 400 for anything but an object.
+ */
 export async function readJsonObject(request: Request, maxBytes = 1_000_000): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (text.length > maxBytes) {
-    throw new HttpError(413, "too_large", `the request body is over ${maxBytes} bytes`);
+  const type = request.headers.get("Content-Type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new HttpError(415, "unsupported_media_type", "send the body as application/json");
   }
+  const text = await readLimited(request, maxBytes);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -88,6 +92,26 @@ export async function readJsonObject(request: Request, maxBytes = 1_000_000): Pr
     throw new HttpError(400, "invalid_request", "the request body must be a JSON object");
   }
   return body as Record<string, unknown>;
+}
+
+async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, "too_large", `the request body is over ${maxBytes} bytes`);
+  if (Number(request.headers.get("Content-Length") ?? 0) > maxBytes) throw tooLarge();
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /** The caller's `Authorization` header, or a 401 (verify_jwt normally answers first). */
@@ -111,6 +135,10 @@ export async function handle(request: Request, run: (request: Request) => Promis
     return await run(request);
   } catch (error) {
     if (error instanceof HttpError) {
+      if (error.status === 401 || error.status === 403) {
+        // Access-control failures are logged (never the token), as RLS denials are not.
+        console.warn(`access denied: ${new URL(request.url).pathname} ${error.status} ${error.message}`);
+      }
       return error.toResponse();
     }
     console.error("unexpected error:", error);

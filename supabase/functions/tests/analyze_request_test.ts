@@ -103,10 +103,15 @@ Deno.test("handle answers CORS preflight, refuses other methods and hides unexpe
 });
 
 Deno.test("bodies must be JSON objects", async () => {
-  const post = (body: string) => new Request("http://x", { method: "POST", body });
+  const post = (body: string, type = "application/json") =>
+    new Request("http://x", { method: "POST", body, headers: { "Content-Type": type } });
+  await assert.rejects(readJsonObject(post('{"a":1}', "text/plain")), { status: 415 });
+  assert.deepEqual(await readJsonObject(post('{"a":1}', "application/json; charset=utf-8")), { a: 1 });
   assert.deepEqual(await readJsonObject(post('{"a":1}')), { a: 1 });
   for (const body of ["", "[1]", "null", "{oops"]) {
     await assert.rejects(readJsonObject(post(body)), { status: 400 });
   }
   await assert.rejects(readJsonObject(post(JSON.stringify({ pad: "x".repeat(100) })), 50), { status: 413 });
+  const deep = "[".repeat(10_000) + "]".repeat(10_000);
+  await assert.rejects(readJsonObject(post(deep)), { status: 400 });
 });

@@ -8,7 +8,7 @@ use crate::edge;
 use crate::paths;
 use crate::stack::{Stack, StackOptions, deno};
 use crate::test::{Context, Suite, Tally, count_tap, fresh_cluster};
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use std::path::PathBuf;
 
 pub(super) fn suites() -> Vec<Suite> {
@@ -70,32 +70,6 @@ fn edge_deno(_: &mut Context) -> Result<Tally> {
     Ok(tally)
 }
 
-/// Generated transcripts (`scalestream corpus`, seeded): 100 calls of about 40 KB.
-pub(crate) fn corpus() -> Result<PathBuf> {
-    let dir = paths::local().join("edge-corpus");
-    if dir.join("manifest.csv").exists() {
-        return Ok(dir);
-    }
-    Cmd::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["run", "--quiet", "--package", "cli", "--", "corpus"])
-        .args([
-            "--count",
-            "100",
-            "--seed",
-            "5",
-            "--min-minutes",
-            "20",
-            "--max-minutes",
-            "40",
-        ])
-        .arg("--out")
-        .arg(&dir)
-        .current_dir(paths::root())
-        .run()
-        .context("generating the transcripts (crates/cli corpus)")?;
-    Ok(dir)
-}
-
 /// A stand-in on a cluster of its own serving supabase/functions, with the worker built.
 pub(crate) fn edge_stack(name: &str) -> Result<(Stack, PathBuf)> {
     edge::build()?;
@@ -114,12 +88,12 @@ pub(crate) fn edge_stack(name: &str) -> Result<(Stack, PathBuf)> {
     Ok((stack, data_dir))
 }
 
-/// Runs `node --test` on `files` against `stack`; counts the results.
+/// Runs `node --test` on `files` against `stack`; counts the results and returns the output.
 pub(crate) fn node_tests(
     stack: &Stack,
     data_dir: &std::path::Path,
     files: &[PathBuf],
-) -> Result<Tally> {
+) -> Result<(Tally, String)> {
     let mut cmd = Cmd::new("node")
         .args([
             "--experimental-websocket",
@@ -128,7 +102,7 @@ pub(crate) fn node_tests(
             "--test-concurrency=1",
         ])
         .args(files)
-        .env("EDGE_CORPUS_DIR", corpus()?)
+        .env("EDGE_CORPUS_DIR", edge::corpus()?)
         .env("EDGE_FUNCTIONS_DIR", data_dir.join("functions"))
         .current_dir(paths::root());
     for (key, value) in stack.env() {
@@ -142,7 +116,7 @@ pub(crate) fn node_tests(
     if tally.failed > 0 {
         eprintln!("supabase-local log:\n{}", crate::stack::tail(&stack.log));
     }
-    Ok(tally)
+    Ok((tally, output))
 }
 
 /// e2e/edge/*.test.mjs through a private stand-in.
@@ -152,5 +126,5 @@ fn edge_e2e(_: &mut Context) -> Result<Tally> {
         .filter(|file| file.to_string_lossy().ends_with(".test.mjs"))
         .collect();
     let (stack, data_dir) = edge_stack("edge-e2e")?;
-    node_tests(&stack, &data_dir, &files)
+    Ok(node_tests(&stack, &data_dir, &files)?.0)
 }

@@ -3,7 +3,7 @@
 
 mod compat;
 mod database;
-mod edge;
+pub(crate) mod edge;
 mod engine_fuzz;
 mod rust;
 mod web;
