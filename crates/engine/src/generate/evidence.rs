@@ -301,13 +301,24 @@ impl Prepared {
         let Some(quote) = item.quotes.first() else {
             return;
         };
-        let Some(shaped) = phrase::shape_phrase(&item.phrase) else {
+        let raw = match list {
+            // A desire carries its trigger ("want to …"); copy needs the outcome.
+            Kind::Desire => match phrase::desire_outcome(&item.phrase) {
+                Some(outcome) => outcome,
+                None => return,
+            },
+            // Every options list already names doing it yourself; and a past deal ("offered
+            // us less") is not an option.
+            Kind::Alternative if is_diy_or_past_event(&item.phrase) => return,
+            _ => item.phrase.clone(),
+        };
+        let Some(shaped) = phrase::shape_phrase(&raw) else {
             return;
         };
         let text = match shaped.shape {
             Shape::Noun => {
                 let quotes = &item.quotes[..item.quotes.len().min(MAX_QUOTES)];
-                with_determiner(&shaped.text, &item.phrase, quotes, determiner)
+                with_determiner(&shaped.text, &raw, quotes, determiner)
             }
             Shape::EmbeddedQuestion if list == Kind::Signal => shaped.text,
             _ => return,
@@ -392,6 +403,17 @@ fn ranked<'b>(items: impl Iterator<Item = &'b EvidenceItem>) -> Vec<&'b Evidence
 
 /// Restores the determiner the speaker used before the phrase ("a full calendar", "your
 /// calendar"); otherwise applies the slot's default.
+/// "doing it ourselves", "do it in-house myself", "offered us less", "quoted me half".
+fn is_diy_or_past_event(phrase: &str) -> bool {
+    let lower = phrase.to_lowercase();
+    let mut words = lower.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    lower
+        .split_whitespace()
+        .any(|w| matches!(w, "ourselves" | "myself" | "yourself" | "yourselves"))
+        || (first.ends_with("ed") && !phrase::is_gerund(first))
+}
+
 fn with_determiner(
     shaped: &str,
     raw_phrase: &str,

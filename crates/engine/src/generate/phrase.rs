@@ -332,7 +332,12 @@ pub(crate) fn shape_phrase(raw: &str) -> Option<ShapedPhrase> {
         return shape_phrase(&gerund_phrase).filter(|p| p.shape == Shape::Noun);
     }
     let shape = if SUBJECT_PRONOUNS.contains(&lower[0].as_str())
-        || lower.iter().any(|w| FINITE_VERBS.contains(&w.as_str()))
+        || lower
+            .iter()
+            .enumerate()
+            // "to have …" is an infinitive, not a finite "have".
+            .filter(|(i, _)| !(*i == 1 && lower[0] == "to"))
+            .any(|(_, w)| FINITE_VERBS.contains(&w.as_str()))
     {
         Shape::Other
     } else {
@@ -374,6 +379,115 @@ pub(crate) fn shape_phrase(raw: &str) -> Option<ShapedPhrase> {
         text: fix_case(&text),
         shape,
     })
+}
+
+/// A desire as the analysis reports it, trigger included ("want to get more leads", "i'd love
+/// to have a full hygiene schedule", "ideally we'd get a predictable pipeline"), reduced to the
+/// outcome itself ("to get more leads", "to have a full hygiene schedule", "to get a
+/// predictable pipeline", "a full schedule") for [`shape_phrase`], which makes it a gerund or
+/// noun phrase that fits "What [[desire]] would look like". `None` when the outcome only points
+/// back at something said before ("to get this sorted", "to fix it"): copy cannot say what
+/// "this" is.
+pub(crate) fn desire_outcome(raw: &str) -> Option<String> {
+    const TRIGGER: &[&str] = &[
+        "i", "we", "i'd", "we'd", "would", "really", "love", "like", "want", "wanted", "wanna",
+        "hope", "hoping", "wish", "looking", "trying", "aiming", "planning", "ideally", "if",
+        "only", "just", "honestly", "so", "and", "um", "uh",
+    ];
+    const VAGUE: &[&str] = &["this", "it", "things", "stuff", "everything"];
+    let words: Vec<String> = fold_typography(raw)
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| matches!(c, ',' | '.' | '!' | '?' | '"'))
+                .to_owned()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let mut start = 0;
+    while start < lower.len() {
+        // "the goal is to …", "my dream is …"
+        let goal_is = matches!(lower[start].as_str(), "the" | "my" | "our")
+            && lower.get(start + 1).is_some_and(|w| {
+                matches!(w.as_str(), "goal" | "dream" | "vision" | "aim" | "target")
+            })
+            && lower.get(start + 2).is_some_and(|w| w == "is");
+        if goal_is {
+            start += 3;
+        } else if TRIGGER.contains(&lower[start].as_str()) {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    let mut rest: Vec<String> = words[start..].to_vec();
+    let rest_lower = &lower[start..];
+    // "that" is vague as the object ("I want that", "to fix that"), not as a relative pronoun
+    // ("a system that runs without me").
+    let that_object = rest_lower.first().is_some_and(|w| w == "that")
+        || (rest_lower.first().is_some_and(|w| w == "to")
+            && rest_lower.get(2).is_some_and(|w| w == "that"));
+    if rest.is_empty() || that_object || rest_lower.iter().any(|w| VAGUE.contains(&w.as_str())) {
+        return None;
+    }
+    // A second clause ("to sell and the inspector flagged it", "to grow but we can't") is not
+    // one outcome.
+    let second_clause = rest_lower.windows(2).any(|pair| {
+        matches!(pair[0].as_str(), "and" | "or" | "so")
+            && matches!(
+                pair[1].as_str(),
+                "the" | "a" | "an" | "i" | "we" | "they" | "he" | "she" | "it" | "then" | "now"
+            )
+    }) || rest_lower
+        .iter()
+        .any(|w| matches!(w.as_str(), "but" | "because" | "cause" | "which" | "since"));
+    if second_clause {
+        return None;
+    }
+    // "to get …" stays; "get …" (after "ideally we'd") becomes "to get …"; noun phrases stay.
+    let first = rest_lower[0].as_str();
+    let verb_first = matches!(
+        first,
+        "get"
+            | "have"
+            | "grow"
+            | "scale"
+            | "fix"
+            | "hit"
+            | "reach"
+            | "build"
+            | "double"
+            | "triple"
+            | "be"
+            | "stop"
+            | "fill"
+            | "add"
+            | "land"
+            | "cut"
+            | "free"
+            | "book"
+            | "see"
+            | "make"
+            | "bring"
+            | "find"
+            | "hire"
+            | "take"
+            | "spend"
+            | "go"
+            | "keep"
+            | "win"
+            | "close"
+            | "sign"
+            | "launch"
+            | "open"
+            | "run"
+            | "earn"
+            | "save"
+    );
+    if verb_first {
+        rest.insert(0, "to".to_owned());
+    }
+    Some(rest.join(" "))
 }
 
 /// A first-person clause about a problem or goal, as a gerund phrase: "we keep losing leads" →
@@ -967,6 +1081,45 @@ mod tests {
         shape_phrase(raw)
             .filter(|p| p.shape == Shape::Noun)
             .map(|p| p.text)
+    }
+
+    #[test]
+    fn desires_become_outcomes_that_fit_a_sentence() {
+        let outcome = |raw: &str| {
+            desire_outcome(raw)
+                .and_then(|o| shape_phrase(&o))
+                .filter(|p| p.shape == Shape::Noun)
+                .map(|p| p.text)
+        };
+        assert_eq!(
+            outcome("i'd love to have a full hygiene schedule").as_deref(),
+            Some("having a full hygiene schedule")
+        );
+        assert_eq!(
+            outcome("want to get more implant patients").as_deref(),
+            Some("getting more implant patients")
+        );
+        assert_eq!(
+            outcome("ideally we'd get a predictable outbound channel").as_deref(),
+            Some("getting a predictable outbound channel")
+        );
+        assert_eq!(
+            outcome("i'd love two new enterprise logos").as_deref(),
+            Some("two new enterprise logos")
+        );
+        assert_eq!(
+            outcome("our goal is to double revenue").as_deref(),
+            Some("doubling revenue")
+        );
+        // "this" points at something only the call knows: not usable in copy.
+        for vague in [
+            "want to get this sorted this year",
+            "i would like to fix this eventually",
+            "i'd like to figure this out soon",
+            "trying to sell and the inspector flagged",
+        ] {
+            assert_eq!(outcome(vague), None, "{vague}");
+        }
     }
 
     #[test]
