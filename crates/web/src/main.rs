@@ -5,6 +5,10 @@
 //! goes through the `supabase-client` crate (which knows HTTP, not Leptos).
 
 #![allow(unreachable_pub, reason = "Leptos #[component] expands to pub items")]
+// Natively only the model is built (for its tests): the pages that use it are wasm32-only.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+mod model;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
