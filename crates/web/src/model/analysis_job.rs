@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use supabase_client::Query;
+use supabase_client::{Error, Query};
 
 /// No progress for this long while queued or running means the worker chain broke (a
 /// crashed function, a lost self-invocation): the page asks `analyze` to resume. Longer than
@@ -124,6 +124,23 @@ pub(crate) fn started_job_id(answer: &Value) -> Option<String> {
 }
 
 impl JobProgress {
+    /// A job just started (before its row is read).
+    pub(crate) fn queued(job_id: &str) -> JobProgress {
+        JobProgress {
+            id: job_id.to_owned(),
+            status: JobStatus::Queued,
+            batches_total: 0,
+            batches_done: 0,
+            batches_failed: 0,
+            transcripts_total: 0,
+            transcripts_done: 0,
+            transcripts_failed: 0,
+            distribution: BTreeMap::new(),
+            error: None,
+            updated_at: None,
+        }
+    }
+
     /// Take `incoming` unless it is older than what we have: broadcasts and the one row read
     /// can arrive in any order. A finished job never goes back to running.
     pub(crate) fn newer(
@@ -242,6 +259,48 @@ impl StallWatch {
     }
 }
 
+/// Why `analyze` refused, for a person.
+pub(crate) fn refusal(error: &Error) -> String {
+    let Error::Api { status, message, hint, .. } = error else {
+        return error.user_message();
+    };
+    let lower = message.to_lowercase();
+    match status {
+        402 => {
+            let advice = hint.clone().unwrap_or_else(|| {
+                if lower.contains("subscription") || lower.contains("locked") {
+                    "Update the payment method in Settings to unlock analyses; no data was deleted.".to_owned()
+                } else {
+                    "Upgrade the plan in Settings, or wait until next month.".to_owned()
+                }
+            });
+            format!("{} {advice}", sentence(message))
+        }
+        _ if lower.contains("no transcripts to analyze") => {
+            "Every transcript of this client has already been analyzed. Upload new transcripts, or select some on the Transcripts tab to analyze them again.".to_owned()
+        }
+        _ if lower.contains("not parsed") => {
+            "Some selected transcripts could not be read, so they cannot be analyzed. Select only readable transcripts.".to_owned()
+        }
+        401 | 403 => "You are not a member of this client's agency, so you cannot analyze its transcripts.".to_owned(),
+        _ => error.user_message(),
+    }
+}
+
+/// "monthly analysis limit reached: …" → "Monthly analysis limit reached: ….".
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    let mut chars = text.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,6 +410,34 @@ mod tests {
         assert!(
             !watch.should_resume(&done, 10_000_000.0),
             "finished jobs are left alone"
+        );
+    }
+
+    fn api(status: u16, message: &str, hint: Option<&str>) -> Error {
+        Error::Api {
+            status,
+            code: None,
+            message: message.to_owned(),
+            details: None,
+            hint: hint.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn refusals_in_words() {
+        assert_eq!(
+            refusal(&api(402, "monthly analysis limit reached: the starter plan allows 10 analyses per month", None)),
+            "Monthly analysis limit reached: the starter plan allows 10 analyses per month. Upgrade the plan in Settings, or wait until next month."
+        );
+        assert_eq!(
+            refusal(&api(402, "new analyses are locked: the subscription is past_due", Some("Update the payment method to unlock analyses; no data was deleted."))),
+            "New analyses are locked: the subscription is past_due. Update the payment method to unlock analyses; no data was deleted."
+        );
+        assert!(refusal(&api(400, "no transcripts to analyze", None)).starts_with("Every transcript of this client has already been analyzed"));
+        assert!(refusal(&api(403, "you are not a member of this client's agency", None)).contains("not a member"));
+        assert_eq!(
+            refusal(&Error::Network("offline".into())),
+            "We couldn't reach the server. Check your connection and try again."
         );
     }
 

@@ -487,6 +487,17 @@ impl UploadQueue {
         }
     }
 
+    /// A saved transcript was corrected in the database: its preview shows what was saved.
+    pub(crate) fn apply_saved(&mut self, id: ItemId, speakers: &[SpeakerEntry], outcome: Outcome) {
+        if let Some(item) = self.item_mut(id)
+            && matches!(item.stage, Stage::Saved { .. })
+            && let Some(parsed) = &mut item.parsed
+        {
+            parsed.speakers = speakers.to_vec();
+            parsed.outcome = outcome;
+        }
+    }
+
     /// Forget settled items (the list of stored transcripts shows the saved ones).
     pub(crate) fn clear_settled(&mut self) {
         self.items.retain(|item| !item.stage.is_settled());

@@ -1,0 +1,19 @@
+//! Starting an analysis through the `analyze` Edge Function, and its refusals in words.
+
+use crate::model::analysis_job::{refusal, start_body, started_job_id};
+use supabase_client::browser::Client;
+
+/// Start an analysis of `transcript_ids` (or of every transcript not analyzed yet). Returns
+/// the job id, or what went wrong in words for the page.
+pub(crate) async fn start_analysis(
+    api: &Client,
+    client_id: &str,
+    transcript_ids: Option<Vec<String>>,
+) -> Result<String, String> {
+    let answer = api
+        .invoke("analyze", &start_body(client_id, transcript_ids.as_deref()))
+        .await
+        .map_err(|error| refusal(&error))?;
+    started_job_id(&answer)
+        .ok_or_else(|| "The analysis could not be started. Please try again in a moment.".to_owned())
+}
