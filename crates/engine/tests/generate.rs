@@ -370,6 +370,38 @@ fn hostile_evidence_cannot_inject_merge_fields_or_template_syntax() {
 }
 
 #[test]
+fn oversized_evidence_is_bounded_not_a_cpu_sink() {
+    // 1,000 pains with a dozen 4 KB quotes each, and a 1 MB "phrase": only the top items and
+    // short quotes are looked at, so this stays fast (and the usable quote still wins).
+    let mut brief = brief("problem");
+    let long = "we keep losing leads because nobody calls back ".repeat(90);
+    let quote = |text: &str| Quote {
+        transcript: "big".into(),
+        turn_index: 0,
+        start_ms: None,
+        text: text.into(),
+    };
+    let mut quotes = vec![quote(&long); 12];
+    quotes.push(quote("we keep chasing leads that never call back"));
+    let item = EvidenceItem {
+        phrase: "chasing leads".into(),
+        count: 1,
+        quotes,
+    };
+    brief
+        .evidence
+        .pains
+        .extend(std::iter::repeat_n(item, 1_000));
+    brief.evidence.phrases.push(EvidenceItem {
+        phrase: "lead ".repeat(200_000),
+        count: 1_000,
+        quotes: vec![quote("x")],
+    });
+    let set = generate(&brief, 7).unwrap();
+    assert_well_formed(&brief, &set);
+}
+
+#[test]
 fn template_overrides_apply_and_broken_ones_are_refused() {
     let brief = brief("problem");
     let templates = TemplateSet::builtin()

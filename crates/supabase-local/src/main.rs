@@ -33,6 +33,9 @@ struct Args {
     /// Folder of Edge Functions (default: functions/ beside the config file).
     #[arg(long)]
     functions_dir: Option<PathBuf>,
+    /// Another folder of Edge Functions to serve (repeatable), e.g. test-only functions.
+    #[arg(long = "extra-functions-dir")]
+    extra_functions_dirs: Vec<PathBuf>,
     /// The deno binary for Edge Functions.
     #[arg(long, env = "SUPABASE_LOCAL_DENO")]
     deno: Option<PathBuf>,
@@ -63,6 +66,7 @@ async fn main() -> Result<()> {
         db_password: args.db_password,
         data_dir: args.data_dir,
         functions_dir: args.functions_dir,
+        extra_functions_dirs: args.extra_functions_dirs,
         deno: args.deno,
         enable_confirmations: args.enable_confirmations,
         rate_limits: args.rate_limits,

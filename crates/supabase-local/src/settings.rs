@@ -23,6 +23,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// supabase/functions: one folder per Edge Function.
     pub functions_dir: PathBuf,
+    /// More folders of functions served after `functions_dir` (e.g. test-only functions
+    /// that are never deployed). Each may hold a `config.toml` with `[functions.<name>]`.
+    pub extra_functions_dirs: Vec<PathBuf>,
     pub jwt_secret: String,
     /// Reject requests without a known API key (hosted behaviour).
     pub require_apikey: bool,
@@ -132,6 +135,7 @@ pub struct Overrides {
     pub db_password: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub functions_dir: Option<PathBuf>,
+    pub extra_functions_dirs: Vec<PathBuf>,
     pub deno: Option<PathBuf>,
     pub enable_confirmations: Option<bool>,
     pub rate_limits: Option<bool>,
@@ -273,6 +277,7 @@ impl Settings {
                 .functions_dir
                 .clone()
                 .unwrap_or_else(|| supabase_dir.join("functions")),
+            extra_functions_dirs: overrides.extra_functions_dirs.clone(),
             jwt_secret,
             require_apikey: true,
             api: ApiSettings {

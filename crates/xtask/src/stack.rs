@@ -22,6 +22,8 @@ pub(crate) struct StackOptions {
     pub(crate) rate_limits: bool,
     /// Where stored objects go; a fresh folder per stack when None.
     pub(crate) data_dir: Option<PathBuf>,
+    /// More Edge Function folders to serve (the test-only functions of e2e/functions).
+    pub(crate) extra_functions_dirs: Vec<PathBuf>,
 }
 
 /// What the stand-in reports once it is ready (its `--status-file`).
@@ -105,6 +107,12 @@ impl Stack {
             .arg(options.enable_confirmations.to_string())
             .arg("--rate-limits")
             .arg(options.rate_limits.to_string())
+            .args(options.extra_functions_dirs.iter().flat_map(|dir| {
+                [
+                    std::ffi::OsStr::new("--extra-functions-dir"),
+                    dir.as_os_str(),
+                ]
+            }))
             .stdin(Stdio::null())
             .stdout(log_file.try_clone()?)
             .stderr(log_file);

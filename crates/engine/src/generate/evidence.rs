@@ -92,6 +92,8 @@ impl Prepared {
             .iter()
             .map(|o| (o.class, &o.item))
             .collect();
+        objections.sort_by_key(|(_, item)| std::cmp::Reverse(item.count));
+        objections.truncate(MAX_ITEMS * ObjectionClass::ALL.len());
         // Classes by total count (ties in display order), items by count within a class.
         let class_total = |class: ObjectionClass| -> u64 {
             evidence
@@ -200,7 +202,7 @@ impl Prepared {
                 Kind::PainQuote,
             );
             // The first sentence of the item's quotes that puts a number on the loss.
-            let cost = item.quotes.iter().find_map(|quote| {
+            let cost = usable_quotes(item).find_map(|quote| {
                 let folded = phrase::fold_typography(&quote.text);
                 phrase::split_sentences(&folded)
                     .into_iter()
@@ -293,6 +295,9 @@ impl Prepared {
         banned: &[String],
         list: Kind,
     ) {
+        if item.phrase.len() > MAX_PHRASE_BYTES {
+            return;
+        }
         let Some(quote) = item.quotes.first() else {
             return;
         };
@@ -300,7 +305,10 @@ impl Prepared {
             return;
         };
         let text = match shaped.shape {
-            Shape::Noun => with_determiner(&shaped.text, &item.phrase, &item.quotes, determiner),
+            Shape::Noun => {
+                let quotes = &item.quotes[..item.quotes.len().min(MAX_QUOTES)];
+                with_determiner(&shaped.text, &item.phrase, quotes, determiner)
+            }
             Shape::EmbeddedQuestion if list == Kind::Signal => shaped.text,
             _ => return,
         };
@@ -321,7 +329,7 @@ impl Prepared {
         banned: &[String],
         list: Kind,
     ) {
-        for quote in &item.quotes {
+        for quote in usable_quotes(item) {
             let Some(text) = phrase::tidy_quote(&quote.text, &item.phrase, allowed_names) else {
                 continue;
             };
@@ -356,10 +364,29 @@ enum Kind {
     ObjectionQuote,
 }
 
-/// Items by count, highest first; the analysis's order breaks ties.
+/// Items considered per list: copy uses a handful, and a hostile brief with thousands of items
+/// must not cost the edge function its CPU budget.
+const MAX_ITEMS: usize = 40;
+
+/// A quote's text longer than this is not a quote (it is a whole turn or worse); skipped.
+const MAX_QUOTE_BYTES: usize = 4_000;
+/// A phrase longer than this is not a phrase; skipped.
+const MAX_PHRASE_BYTES: usize = 200;
+/// Quotes tried per item.
+const MAX_QUOTES: usize = 10;
+
+fn usable_quotes(item: &EvidenceItem) -> impl Iterator<Item = &Quote> {
+    item.quotes
+        .iter()
+        .filter(|q| q.text.len() <= MAX_QUOTE_BYTES)
+        .take(MAX_QUOTES)
+}
+
+/// Items by count, highest first (the analysis's order breaks ties), at most [`MAX_ITEMS`].
 fn ranked<'b>(items: impl Iterator<Item = &'b EvidenceItem>) -> Vec<&'b EvidenceItem> {
     let mut items: Vec<&EvidenceItem> = items.collect();
     items.sort_by_key(|item| std::cmp::Reverse(item.count));
+    items.truncate(MAX_ITEMS);
     items
 }
 
@@ -386,13 +413,16 @@ fn with_determiner(
         return shaped.to_owned();
     }
     let needle = phrase::fold_typography(raw_phrase).trim().to_lowercase();
-    let spoken = quotes.iter().find_map(|quote| {
-        let text = phrase::fold_typography(&quote.text).to_lowercase();
-        let at = text.find(&needle)?;
-        let before = text[..at].split_whitespace().next_back()?;
-        let before = before.trim_matches(|c: char| !c.is_alphanumeric());
-        DETERMINERS.contains(&before).then(|| before.to_owned())
-    });
+    let spoken = quotes
+        .iter()
+        .filter(|q| q.text.len() <= MAX_QUOTE_BYTES)
+        .find_map(|quote| {
+            let text = phrase::fold_typography(&quote.text).to_lowercase();
+            let at = text.find(&needle)?;
+            let before = text[..at].split_whitespace().next_back()?;
+            let before = before.trim_matches(|c: char| !c.is_alphanumeric());
+            DETERMINERS.contains(&before).then(|| before.to_owned())
+        });
     let determiner = match spoken.as_deref() {
         Some("my" | "our") => Some("your"),
         // The prospect's "your X" is the vendor's X: "the X" from the vendor's side.

@@ -47,6 +47,9 @@ pub enum LintRule {
     TooFewSubjectLines,
     /// The deck is shared as is: merge fields there would show literally.
     MergeFieldInDeck,
+    /// "Many people miss their call": a negative social norm makes missing look normal
+    /// (say "most people keep their spot" instead; analysis-methods.md §4).
+    NegativeNorm,
 }
 
 /// One finding.
@@ -342,6 +345,21 @@ pub fn lint_text(text: &str, at: Location, options: &LintOptions) -> Vec<LintFin
             );
         }
     }
+    for phrase in NEGATIVE_NORMS {
+        for (start, end) in find_word(text, phrase, &literal_ranges) {
+            push(
+                LintRule::NegativeNorm,
+                Severity::Warning,
+                start,
+                end,
+                format!(
+                    "\"{}\" tells people that missing is normal, which makes it more likely; say that most \
+                     people keep their spot instead.",
+                    &text[start..end]
+                ),
+            );
+        }
+    }
     for (start, end) in shouted_words(text, &literal_ranges) {
         push(
             LintRule::Shouting,
@@ -512,6 +530,25 @@ const SPAM_PHRASES: &[&str] = &[
     "instant access",
     "while supplies last",
     "$$$",
+];
+
+/// Phrasings that describe not showing up as common (a negative descriptive norm).
+const NEGATIVE_NORMS: &[&str] = &[
+    "many people miss",
+    "a lot of people miss",
+    "lots of people miss",
+    "most people miss",
+    "people often miss",
+    "many people forget",
+    "a lot of people forget",
+    "most people forget",
+    "many people don't show",
+    "a lot of people don't show",
+    "lots of people don't show",
+    "many people no-show",
+    "people often forget",
+    "many people cancel",
+    "half of people miss",
 ];
 
 /// Capitalised words that are not shouting.
@@ -775,6 +812,15 @@ mod tests {
             "\"free\" alone is not on the list"
         );
         assert_eq!(body("nonurgent"), vec![], "whole words only");
+    }
+
+    #[test]
+    fn negative_social_norms_are_flagged() {
+        assert_eq!(
+            body("Many people miss their call, so set a reminder."),
+            vec![(LintRule::NegativeNorm, Severity::Warning, 0, 16)]
+        );
+        assert_eq!(body("Most people who book keep their spot."), vec![]);
     }
 
     #[test]

@@ -27,7 +27,14 @@ fn compat(_: &mut Context) -> Result<Tally> {
     let cluster = fresh_cluster("compat")?;
     // The stand-in as config.toml sets it up, plus two with the hosted settings tests need
     // side by side on the same database: e-mail confirmations on, and the auth rate limits on.
-    let stack = Stack::start(&cluster, &StackOptions::default())?;
+    // The first also serves the test-only Edge Functions (never deployed with the app).
+    let stack = Stack::start(
+        &cluster,
+        &StackOptions {
+            extra_functions_dirs: vec![paths::root().join("e2e/functions")],
+            ..StackOptions::default()
+        },
+    )?;
     let confirming = Stack::start(
         &cluster,
         &StackOptions {

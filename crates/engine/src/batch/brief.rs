@@ -1,0 +1,62 @@
+//! The bridge to content generation: a segment profile as [`generate::StageEvidence`].
+
+use super::finish::{ProfileItem, SegmentProfile};
+use crate::generate::{self, EvidenceItem, ObjectionEvidence};
+use crate::insights::{ObjectionClass, SignalKind};
+
+fn item(item: &ProfileItem) -> EvidenceItem {
+    EvidenceItem {
+        phrase: item.phrase.clone(),
+        count: item.prospects,
+        quotes: item.quotes.clone(),
+    }
+}
+
+/// The generation crate's name for an objection class (the same six classes).
+pub fn objection_class(class: ObjectionClass) -> generate::ObjectionClass {
+    match class {
+        ObjectionClass::Price => generate::ObjectionClass::Price,
+        ObjectionClass::Timing => generate::ObjectionClass::Timing,
+        ObjectionClass::Trust => generate::ObjectionClass::Trust,
+        ObjectionClass::Authority => generate::ObjectionClass::Authority,
+        ObjectionClass::NeedFit => generate::ObjectionClass::NeedFit,
+        ObjectionClass::Competitor => generate::ObjectionClass::Competitor,
+    }
+}
+
+impl SegmentProfile {
+    /// What generation needs from this stage: pains, desires, objections, buying signals
+    /// (commitment and logistics first) and recurring phrases, each ranked by prospects and
+    /// carrying its quotes.
+    pub fn stage_evidence(&self) -> generate::StageEvidence {
+        let mut signals: Vec<_> = self.buying_signals.iter().collect();
+        signals.sort_by_key(|s| match s.kind {
+            SignalKind::Commitment => 0,
+            SignalKind::Logistics => 1,
+            SignalKind::Ownership => 2,
+            SignalKind::Desire => 3,
+        });
+        generate::StageEvidence {
+            pains: self.pains.iter().map(item).collect(),
+            desires: self.desires.iter().map(item).collect(),
+            objections: self
+                .objections
+                .iter()
+                .map(|o| ObjectionEvidence {
+                    class: objection_class(o.class),
+                    item: item(&o.item),
+                })
+                .collect(),
+            buying_signals: signals.into_iter().map(|s| item(&s.item)).collect(),
+            phrases: self
+                .phrases
+                .iter()
+                .map(|p| EvidenceItem {
+                    phrase: p.phrase.clone(),
+                    count: p.prospects,
+                    quotes: p.quotes.clone(),
+                })
+                .collect(),
+        }
+    }
+}
