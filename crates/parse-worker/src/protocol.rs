@@ -1,28 +1,51 @@
 //! What the worker answers, as plain Rust (tested natively).
 
-use engine::ingest::{IngestOptions, parse_manifest, read};
+use engine::ingest::{IngestOptions, IngestedFile, parse_manifest, read};
+use engine::insights::{AnalysisConfig, Analyzer};
+use engine::roles::{self, RoleHints};
 use serde_json::{Value, json};
 
 /// Posted once the worker can take files.
 pub(crate) const READY: &str = r#"{"ready":true}"#;
 
 /// The worker's state: the options every file is read with, including the outcome manifest
-/// (a CSV dropped with the transcripts: `file,outcome,date,rep,prospect`).
-#[derive(Debug, Default)]
+/// (a CSV dropped with the transcripts: `file,outcome,date,rep,prospect`), and the analyzer
+/// whose cues guess who is the rep and who the prospect.
+#[derive(Default)]
 pub(crate) struct Parser {
     options: IngestOptions,
+    /// Built on first use (it compiles the cue lexicons once).
+    analyzer: Option<Analyzer>,
 }
 
 impl Parser {
-    /// Parse one file. The answer is `{"id", "file": IngestedFile}` (the canonical transcript,
-    /// its content hash and encoding, as the engine serialises them) or `{"id", "error",
-    /// "kind"}` with the engine's reason in words a person can act on and its kind.
-    pub(crate) fn transcript(&self, id: f64, file_name: &str, bytes: &[u8]) -> String {
+    /// Parse one file and guess its speakers' roles. The answer is `{"id", "file":
+    /// IngestedFile}` (the canonical transcript, its content hash and encoding, as the engine
+    /// serialises them) or `{"id", "error", "kind"}` with the engine's reason in words a
+    /// person can act on and its kind.
+    pub(crate) fn transcript(&mut self, id: f64, file_name: &str, bytes: &[u8]) -> String {
         let answer = match read(file_name, bytes, &self.options) {
-            Ok(file) => json!({ "id": id, "file": file }),
+            Ok(mut file) => {
+                self.guess_roles(&mut file);
+                json!({ "id": id, "file": file })
+            }
             Err(error) => failure(id, &error.kind),
         };
         answer.to_string()
+    }
+
+    /// Rep or prospect per speaker, from the transcript's own cues (roles a file states, such
+    /// as Gong's affiliations, are kept: the engine ranks them first).
+    fn guess_roles(&mut self, file: &mut IngestedFile) {
+        if self.analyzer.is_none() {
+            self.analyzer = Analyzer::new(AnalysisConfig::default()).ok();
+        }
+        let Some(analyzer) = &self.analyzer else {
+            return;
+        };
+        let annotated = analyzer.annotate(&file.transcript);
+        roles::infer(&file.transcript, &annotated, analyzer, &RoleHints::default())
+            .apply(&mut file.transcript);
     }
 
     /// Read an outcome manifest; later files take their outcome, date, rep and prospect from
@@ -63,7 +86,7 @@ fn failure(id: f64, kind: &engine::ingest::ErrorKind) -> Value {
 mod tests {
     use super::*;
     use engine::ingest::IngestedFile;
-    use engine::transcript::Outcome;
+    use engine::transcript::{Outcome, Role};
 
     const VTT: &str = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Dana Reyes>Thanks for booking the call.\n\n00:00:05.000 --> 00:00:09.000\n<v Sam>We keep losing leads.\n";
 
@@ -74,7 +97,7 @@ mod tests {
 
     #[test]
     fn a_transcript_comes_back_whole() {
-        let parser = Parser::default();
+        let mut parser = Parser::default();
         let answer = parser.transcript(7.0, "call.vtt", VTT.as_bytes());
         assert_eq!(serde_json::from_str::<Value>(&answer).unwrap()["id"], 7.0);
         let file = file(&answer);
@@ -83,8 +106,19 @@ mod tests {
     }
 
     #[test]
+    fn speakers_get_a_role_guess() {
+        let call = "Dana Reyes: Hi Sam, thanks for booking. What made you reach out to us? Tell me about your business and what is going on with your leads right now.\nSam: We keep losing leads after the first call, my business depends on referrals and my team is stretched thin every single week.\nDana Reyes: How many leads do you get a month, and what does your follow up look like today? Our program handles the follow up for you.\nSam: Maybe twenty a month. Honestly my follow up is just me when I have time, which is never, and my calendar is a mess.\n";
+        let mut parser = Parser::default();
+        let file = file(&parser.transcript(1.0, "call.txt", call.as_bytes()));
+        let role = |name: &str| file.transcript.speakers.iter().find(|s| s.name == name).unwrap().role;
+        assert_eq!(role("Dana Reyes"), Role::Rep);
+        assert_eq!(role("Sam"), Role::Prospect);
+        assert!(file.transcript.turns.iter().all(|turn| turn.role != Role::Unknown));
+    }
+
+    #[test]
     fn unreadable_files_say_why_in_words() {
-        let parser = Parser::default();
+        let mut parser = Parser::default();
         for (name, bytes, kind, words) in [
             ("empty.vtt", &b""[..], "empty", "the file is empty"),
             (

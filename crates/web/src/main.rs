@@ -13,7 +13,11 @@ mod model;
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
 mod config;
+#[cfg(target_arch = "wasm32")]
+mod pages;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
