@@ -44,8 +44,13 @@ impl Parser {
             return;
         };
         let annotated = analyzer.annotate(&file.transcript);
-        roles::infer(&file.transcript, &annotated, analyzer, &RoleHints::default())
-            .apply(&mut file.transcript);
+        roles::infer(
+            &file.transcript,
+            &annotated,
+            analyzer,
+            &RoleHints::default(),
+        )
+        .apply(&mut file.transcript);
     }
 
     /// Read an outcome manifest; later files take their outcome, date, rep and prospect from
@@ -110,10 +115,22 @@ mod tests {
         let call = "Dana Reyes: Hi Sam, thanks for booking. What made you reach out to us? Tell me about your business and what is going on with your leads right now.\nSam: We keep losing leads after the first call, my business depends on referrals and my team is stretched thin every single week.\nDana Reyes: How many leads do you get a month, and what does your follow up look like today? Our program handles the follow up for you.\nSam: Maybe twenty a month. Honestly my follow up is just me when I have time, which is never, and my calendar is a mess.\n";
         let mut parser = Parser::default();
         let file = file(&parser.transcript(1.0, "call.txt", call.as_bytes()));
-        let role = |name: &str| file.transcript.speakers.iter().find(|s| s.name == name).unwrap().role;
+        let role = |name: &str| {
+            file.transcript
+                .speakers
+                .iter()
+                .find(|s| s.name == name)
+                .unwrap()
+                .role
+        };
         assert_eq!(role("Dana Reyes"), Role::Rep);
         assert_eq!(role("Sam"), Role::Prospect);
-        assert!(file.transcript.turns.iter().all(|turn| turn.role != Role::Unknown));
+        assert!(
+            file.transcript
+                .turns
+                .iter()
+                .all(|turn| turn.role != Role::Unknown)
+        );
     }
 
     #[test]

@@ -16,7 +16,12 @@ const TOP: usize = 5;
 /// A verbatim quote with a link that opens its transcript at the quote.
 #[component]
 pub(crate) fn QuoteLink(client_id: String, quote: QuoteRef) -> impl IntoView {
-    let href = viewer_path(&client_id, &quote.transcript_id, Some(quote.turn_index), Some(&quote.text));
+    let href = viewer_path(
+        &client_id,
+        &quote.transcript_id,
+        Some(quote.turn_index),
+        Some(&quote.text),
+    );
     let place = match quote.start_ms {
         Some(ms) => format!("Open in the transcript at {}", timestamp(ms)),
         None => format!("Open in the transcript (turn {})", quote.turn_index + 1),
@@ -42,7 +47,11 @@ fn finding_line(finding: &Finding) -> String {
         counts.push(format!(
             "{} {}",
             finding.prospects,
-            if finding.prospects == 1 { "prospect" } else { "prospects" }
+            if finding.prospects == 1 {
+                "prospect"
+            } else {
+                "prospects"
+            }
         ));
     }
     if !counts.is_empty() {
@@ -86,7 +95,11 @@ pub(crate) fn SegmentCard(client_id: String, segment: Segment) -> impl IntoView 
         stage_label(segment.level),
         segment.share * 100.0,
         segment.prospects,
-        if segment.prospects == 1 { "prospect" } else { "prospects" }
+        if segment.prospects == 1 {
+            "prospect"
+        } else {
+            "prospects"
+        }
     );
     let evidence = segment.evidence(5);
     let client = StoredValue::new(client_id);
@@ -152,7 +165,10 @@ fn PhraseList(client_id: String, title: String, phrases: Vec<OutcomePhrase>) -> 
 
 /// Phrases that separate showed from no-show (and closed from lost).
 #[component]
-pub(crate) fn OutcomePhrases(client_id: String, comparisons: Vec<OutcomeComparison>) -> impl IntoView {
+pub(crate) fn OutcomePhrases(
+    client_id: String,
+    comparisons: Vec<OutcomeComparison>,
+) -> impl IntoView {
     view! {
         <section class="card outcomes" aria-labelledby="outcomes-heading">
             <h3 id="outcomes-heading" class="card__title">"Words that go with the outcome"</h3>
@@ -196,7 +212,10 @@ fn said_by(group: &str) -> &'static str {
 
 /// The plain-language recommendations, each with the quote it rests on.
 #[component]
-pub(crate) fn Recommendations(client_id: String, recommendations: Vec<Recommendation>) -> impl IntoView {
+pub(crate) fn Recommendations(
+    client_id: String,
+    recommendations: Vec<Recommendation>,
+) -> impl IntoView {
     (!recommendations.is_empty()).then(|| {
         view! {
             <section class="card recommendations" aria-labelledby="recommendations-heading">

@@ -15,7 +15,9 @@ const MAX_DEPTH: usize = 8;
 
 /// Hidden and system files found in dropped folders (`.DS_Store`, `Thumbs.db`) are skipped.
 fn is_system_file(name: &str) -> bool {
-    name.starts_with('.') || name.eq_ignore_ascii_case("thumbs.db") || name.eq_ignore_ascii_case("desktop.ini")
+    name.starts_with('.')
+        || name.eq_ignore_ascii_case("thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
 }
 
 #[component]
@@ -108,7 +110,7 @@ pub(crate) fn DropZone(
                         class="visually-hidden"
                         type="file"
                         multiple
-                        webkitdirectory
+                        prop:webkitdirectory=true
                         node_ref=folder_input
                         on:change=move |_| picked(folder_input)
                     />
@@ -125,13 +127,16 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
     let Some(list) = list else {
         return Vec::new();
     };
-    (0..list.length()).filter_map(|index| list.get(index)).collect()
+    (0..list.length())
+        .filter_map(|index| list.get(index))
+        .collect()
 }
 
 /// Every file under the dropped entries (folders followed up to [`MAX_DEPTH`]).
 async fn collect(entries: Vec<FileSystemEntry>) -> Vec<File> {
     let mut files = Vec::new();
-    let mut stack: Vec<(FileSystemEntry, usize)> = entries.into_iter().rev().map(|entry| (entry, 0)).collect();
+    let mut stack: Vec<(FileSystemEntry, usize)> =
+        entries.into_iter().rev().map(|entry| (entry, 0)).collect();
     while let Some((entry, depth)) = stack.pop() {
         if is_system_file(&entry.name()) {
             continue;
@@ -172,7 +177,11 @@ async fn directory_entries(directory: FileSystemDirectoryEntry) -> Vec<FileSyste
         if batch.length() == 0 {
             break;
         }
-        entries.extend(batch.iter().filter_map(|entry| entry.dyn_into::<FileSystemEntry>().ok()));
+        entries.extend(
+            batch
+                .iter()
+                .filter_map(|entry| entry.dyn_into::<FileSystemEntry>().ok()),
+        );
     }
     entries
 }

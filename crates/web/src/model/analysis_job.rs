@@ -261,7 +261,13 @@ impl StallWatch {
 
 /// Why `analyze` refused, for a person.
 pub(crate) fn refusal(error: &Error) -> String {
-    let Error::Api { status, message, hint, .. } = error else {
+    let Error::Api {
+        status,
+        message,
+        hint,
+        ..
+    } = error
+    else {
         return error.user_message();
     };
     let lower = message.to_lowercase();
@@ -426,15 +432,33 @@ mod tests {
     #[test]
     fn refusals_in_words() {
         assert_eq!(
-            refusal(&api(402, "monthly analysis limit reached: the starter plan allows 10 analyses per month", None)),
+            refusal(&api(
+                402,
+                "monthly analysis limit reached: the starter plan allows 10 analyses per month",
+                None
+            )),
             "Monthly analysis limit reached: the starter plan allows 10 analyses per month. Upgrade the plan in Settings, or wait until next month."
         );
         assert_eq!(
-            refusal(&api(402, "new analyses are locked: the subscription is past_due", Some("Update the payment method to unlock analyses; no data was deleted."))),
+            refusal(&api(
+                402,
+                "new analyses are locked: the subscription is past_due",
+                Some("Update the payment method to unlock analyses; no data was deleted.")
+            )),
             "New analyses are locked: the subscription is past_due. Update the payment method to unlock analyses; no data was deleted."
         );
-        assert!(refusal(&api(400, "no transcripts to analyze", None)).starts_with("Every transcript of this client has already been analyzed"));
-        assert!(refusal(&api(403, "you are not a member of this client's agency", None)).contains("not a member"));
+        assert!(
+            refusal(&api(400, "no transcripts to analyze", None))
+                .starts_with("Every transcript of this client has already been analyzed")
+        );
+        assert!(
+            refusal(&api(
+                403,
+                "you are not a member of this client's agency",
+                None
+            ))
+            .contains("not a member")
+        );
         assert_eq!(
             refusal(&Error::Network("offline".into())),
             "We couldn't reach the server. Check your connection and try again."

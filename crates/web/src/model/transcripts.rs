@@ -326,14 +326,14 @@ impl Filter {
     }
 }
 
-/// The rows a filter keeps, in list order.
-pub(crate) fn filtered<'a>(
-    rows: &'a [TranscriptRow],
+/// The positions of the rows a filter keeps, in list order.
+pub(crate) fn filtered(
+    rows: &[TranscriptRow],
     filter: &Filter,
     analyzed: &BTreeSet<String>,
-) -> Vec<&'a TranscriptRow> {
-    rows.iter()
-        .filter(|row| filter.matches(row, analyzed))
+) -> Vec<usize> {
+    (0..rows.len())
+        .filter(|&index| filter.matches(&rows[index], analyzed))
         .collect()
 }
 
@@ -482,8 +482,8 @@ mod tests {
         ];
         let ids = |filter: &Filter| -> Vec<&str> {
             filtered(&rows, filter, &analyzed)
-                .iter()
-                .map(|row| row.id.as_str())
+                .into_iter()
+                .map(|index| rows[index].id.as_str())
                 .collect()
         };
         assert_eq!(ids(&Filter::default()), ["a", "b", "c", "d"]);

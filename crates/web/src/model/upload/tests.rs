@@ -289,11 +289,22 @@ fn corrections_apply_until_the_transcript_is_sent() {
 
     queue.uploaded(id);
     queue.saved(id, upload.transcript_id.clone());
-    assert!(!queue.set_outcome(id, Outcome::Closed), "saved: corrections go to the database");
-    let saved_speakers = vec![SpeakerEntry { name: "Dana Reyes".into(), role: Role::Prospect, confidence: 1.0, corrected_by_user: true }];
+    assert!(
+        !queue.set_outcome(id, Outcome::Closed),
+        "saved: corrections go to the database"
+    );
+    let saved_speakers = vec![SpeakerEntry {
+        name: "Dana Reyes".into(),
+        role: Role::Prospect,
+        confidence: 1.0,
+        corrected_by_user: true,
+    }];
     queue.apply_saved(id, &saved_speakers, Outcome::Closed);
     let parsed = queue.item(id).unwrap().parsed.clone().unwrap();
-    assert_eq!((parsed.speakers, parsed.outcome), (saved_speakers, Outcome::Closed));
+    assert_eq!(
+        (parsed.speakers, parsed.outcome),
+        (saved_speakers, Outcome::Closed)
+    );
 }
 
 #[test]

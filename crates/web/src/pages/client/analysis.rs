@@ -41,7 +41,11 @@ pub(crate) fn AnalysisTab(client_id: String) -> impl IntoView {
     let look_up = move || {
         lookup_error.set(None);
         spawn_local(async move {
-            match api.get_value().fetch::<Vec<JobProgress>>(&recent_jobs(&client.get_value())).await {
+            match api
+                .get_value()
+                .fetch::<Vec<JobProgress>>(&recent_jobs(&client.get_value()))
+                .await
+            {
                 Ok(jobs) => active.set(jobs.into_iter().find(|job| !job.status.is_finished())),
                 Err(error) => lookup_error.set(Some(error)),
             }
@@ -75,10 +79,14 @@ pub(crate) fn AnalysisTab(client_id: String) -> impl IntoView {
     let on_finished = Callback::new(move |job: JobProgress| {
         let text = match job.status {
             JobStatus::Completed => format!("Analysis complete: {}.", job.detail()),
-            JobStatus::Cancelled => "The analysis was cancelled. Nothing from it was kept.".to_owned(),
+            JobStatus::Cancelled => {
+                "The analysis was cancelled. Nothing from it was kept.".to_owned()
+            }
             _ => format!(
                 "The analysis stopped: {}",
-                job.error.clone().unwrap_or_else(|| "no transcript could be analyzed".to_owned())
+                job.error
+                    .clone()
+                    .unwrap_or_else(|| "no transcript could be analyzed".to_owned())
             ),
         };
         finished_note.set(Some((job.status, text)));
@@ -178,7 +186,13 @@ fn ReportView(
     let prospects = report.prospects();
     let segments: Vec<_> = AwarenessLevel::ALL
         .into_iter()
-        .filter_map(|level| report.segments.iter().find(|segment| segment.level == level).cloned())
+        .filter_map(|level| {
+            report
+                .segments
+                .iter()
+                .find(|segment| segment.level == level)
+                .cloned()
+        })
         .collect();
     view! {
         <section class="report" aria-labelledby="report-heading">

@@ -22,7 +22,15 @@ fn client_row() -> LocalResource<Result<ClientRow, supabase_client::Error>> {
     LocalResource::new(move || {
         let id = params.read().get("id").unwrap_or_default();
         let api = api.get_value();
-        async move { api.fetch::<ClientRow>(&Query::from("clients").select("id,agency_id").eq("id", id).single()).await }
+        async move {
+            api.fetch::<ClientRow>(
+                &Query::from("clients")
+                    .select("id,agency_id")
+                    .eq("id", id)
+                    .single(),
+            )
+            .await
+        }
     })
 }
 
@@ -32,7 +40,10 @@ pub(crate) fn Transcripts() -> impl IntoView {
     let client = client_row();
     move || {
         client.get().map(|result| match result {
-            Ok(row) => view! { <transcripts::TranscriptsTab client_id=row.id agency_id=row.agency_id/> }.into_any(),
+            Ok(row) => {
+                view! { <transcripts::TranscriptsTab client_id=row.id agency_id=row.agency_id/> }
+                    .into_any()
+            }
             Err(error) => view! { <p role="alert">{error.user_message()}</p> }.into_any(),
         })
     }

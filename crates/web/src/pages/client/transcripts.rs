@@ -53,10 +53,12 @@ pub(crate) fn TranscriptsTab(client_id: String, agency_id: String) -> impl IntoV
         })
     });
     let on_saved = Callback::new(move |row: TranscriptRow| {
-        rows.update(|rows| match rows.iter_mut().find(|existing| existing.id == row.id) {
-            Some(existing) => *existing = row,
-            None => rows.insert(0, row),
-        });
+        rows.update(
+            |rows| match rows.iter_mut().find(|existing| existing.id == row.id) {
+                Some(existing) => *existing = row,
+                None => rows.insert(0, row),
+            },
+        );
     });
     view! {
         <div class="transcripts-tab">

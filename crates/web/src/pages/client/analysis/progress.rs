@@ -59,7 +59,9 @@ pub(crate) fn JobProgressPanel(
     let read_row = move || {
         let api = api.get_value();
         spawn_local(async move {
-            if let Ok(mut rows) = api.fetch::<Vec<JobProgress>>(&job(&job_id.get_value())).await
+            if let Ok(mut rows) = api
+                .fetch::<Vec<JobProgress>>(&job(&job_id.get_value()))
+                .await
                 && !rows.is_empty()
             {
                 apply(rows.remove(0));
@@ -85,7 +87,9 @@ pub(crate) fn JobProgressPanel(
         })
     });
     if subscription.is_none() {
-        connection.set(Connection::Polling("not connected to live updates".to_owned()));
+        connection.set(Connection::Polling(
+            "not connected to live updates".to_owned(),
+        ));
     }
     let _subscription = StoredValue::new_local(subscription);
 
@@ -95,14 +99,24 @@ pub(crate) fn JobProgressPanel(
             if current.status.is_finished() {
                 return;
             }
-            if matches!(connection.get_untracked(), Connection::Polling(_) | Connection::Reconnecting) {
+            if matches!(
+                connection.get_untracked(),
+                Connection::Polling(_) | Connection::Reconnecting
+            ) {
                 read_row();
             }
-            if watch.try_update_value(|watch| watch.should_resume(&current, now_ms())).unwrap_or(false) {
-                note.set(Some("The analysis had stopped moving, so we asked it to continue.".to_owned()));
+            if watch
+                .try_update_value(|watch| watch.should_resume(&current, now_ms()))
+                .unwrap_or(false)
+            {
+                note.set(Some(
+                    "The analysis had stopped moving, so we asked it to continue.".to_owned(),
+                ));
                 let api = api.get_value();
                 spawn_local(async move {
-                    let _ = api.invoke("analyze", &action_body(&job_id.get_value(), "resume")).await;
+                    let _ = api
+                        .invoke("analyze", &action_body(&job_id.get_value(), "resume"))
+                        .await;
                     read_row();
                 });
             }
@@ -117,15 +131,22 @@ pub(crate) fn JobProgressPanel(
         cancelling.set(true);
         let api = api.get_value();
         spawn_local(async move {
-            match api.invoke("analyze", &action_body(&job_id.get_value(), "cancel")).await {
+            match api
+                .invoke("analyze", &action_body(&job_id.get_value(), "cancel"))
+                .await
+            {
                 Ok(_) => read_row(),
-                Err(error) => note.set(Some(format!("The analysis could not be cancelled: {}", error.user_message()))),
+                Err(error) => note.set(Some(format!(
+                    "The analysis could not be cancelled: {}",
+                    error.user_message()
+                ))),
             }
             cancelling.set(false);
         });
     };
 
-    let bars = Signal::derive(move || progress.with(|progress| partial_bars(&progress.distribution)));
+    let bars =
+        Signal::derive(move || progress.with(|progress| partial_bars(&progress.distribution)));
     let percent = move || (progress.with(JobProgress::fraction) * 100.0).round() as u32;
     view! {
         <section class="card progress-panel" aria-labelledby="progress-heading">

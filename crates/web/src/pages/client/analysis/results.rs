@@ -13,7 +13,6 @@ use crate::model::transcript_view::viewer_path;
 use crate::model::transcripts::outcome_label;
 use engine::transcript::AwarenessLevel;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use serde_json::Value;
 use supabase_client::browser::Client;
@@ -45,11 +44,19 @@ pub(crate) fn TranscriptResults(
         let id = result.transcript_id.clone();
         let is_open = {
             let id = id.clone();
-            move || open.with(|open| open.as_deref() == Some(id.as_str()))
+            Memo::new(move |_| open.with(|open| open.as_deref() == Some(id.as_str())))
         };
         let toggle = {
             let id = id.clone();
-            move |_| open.update(|open| *open = if open.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) })
+            move |_| {
+                open.update(|open| {
+                    *open = if open.as_deref() == Some(id.as_str()) {
+                        None
+                    } else {
+                        Some(id.clone())
+                    }
+                })
+            }
         };
         let href = viewer_path(&client.get_value(), &result.transcript_id, None, None);
         Some(view! {
@@ -62,13 +69,13 @@ pub(crate) fn TranscriptResults(
                     <button
                         type="button"
                         class="button button--small button--ghost"
-                        aria-expanded=move || is_open().to_string()
+                        aria-expanded=move || is_open.get().to_string()
                         on:click=toggle
                     >
                         "Why this stage?"
                     </button>
                 </div>
-                {move || is_open().then(|| view! {
+                {move || is_open.get().then(|| view! {
                     <Evidence client_id=client.get_value() job_id=job.get_value() transcript_id=id.clone() api=api/>
                 })}
             </div>
@@ -132,7 +139,13 @@ fn Evidence(
                 rows.first()
                     .and_then(|row| row.get("evidence"))
                     .and_then(Value::as_array)
-                    .map(|evidence| evidence.iter().filter_map(|item| item.get("quote").and_then(quote)).take(3).collect::<Vec<_>>())
+                    .map(|evidence| {
+                        evidence
+                            .iter()
+                            .filter_map(|item| item.get("quote").and_then(quote))
+                            .take(3)
+                            .collect::<Vec<_>>()
+                    })
                     .unwrap_or_default(),
             )
         }

@@ -14,6 +14,7 @@ pub(crate) async fn start_analysis(
         .invoke("analyze", &start_body(client_id, transcript_ids.as_deref()))
         .await
         .map_err(|error| refusal(&error))?;
-    started_job_id(&answer)
-        .ok_or_else(|| "The analysis could not be started. Please try again in a moment.".to_owned())
+    started_job_id(&answer).ok_or_else(|| {
+        "The analysis could not be started. Please try again in a moment.".to_owned()
+    })
 }

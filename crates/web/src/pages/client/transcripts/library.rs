@@ -7,8 +7,8 @@ use crate::components::unique_id;
 use crate::components::virtual_list::VirtualList;
 use crate::model::transcript_view::viewer_path;
 use crate::model::transcripts::{
-    self as rows, Filter, OUTCOMES, Selection, Status, TranscriptRow, duration_label,
-    format_label, outcome_label, outcome_value, parse_outcome, status_of,
+    self as rows, Filter, OUTCOMES, Selection, Status, TranscriptRow, duration_label, format_label,
+    outcome_label, outcome_value, parse_outcome, status_of,
 };
 use crate::model::upload::plural;
 use crate::pages::client::analysis::start::start_analysis;
@@ -37,7 +37,10 @@ pub(crate) async fn load_rows(api: &Client, client_id: &str) -> Result<Vec<Trans
 }
 
 /// The ids of the client's transcripts that are in a completed analysis.
-pub(crate) async fn load_analyzed(api: &Client, client_id: &str) -> Result<BTreeSet<String>, Error> {
+pub(crate) async fn load_analyzed(
+    api: &Client,
+    client_id: &str,
+) -> Result<BTreeSet<String>, Error> {
     #[derive(serde::Deserialize)]
     struct Id {
         id: String,
@@ -76,19 +79,22 @@ pub(crate) fn Library(
     // Indexes of the rows the filter keeps.
     let shown = Memo::new(move |_| {
         let filter = filter.get();
-        rows.with(|rows| {
-            analyzed.with(|analyzed| {
-                (0..rows.len())
-                    .filter(|&index| filter.matches(&rows[index], analyzed))
-                    .collect::<Vec<usize>>()
-            })
-        })
+        rows.with(|rows| analyzed.with(|analyzed| rows::filtered(rows, &filter, analyzed)))
     });
-    Effect::new(move |_| rows.with(|rows| selection.update(|selection| selection.retain_existing(rows))));
+    Effect::new(move |_| {
+        rows.with(|rows| selection.update(|selection| selection.retain_existing(rows)))
+    });
     let shown_rows = move || -> Vec<TranscriptRow> {
-        rows.with(|rows| shown.get().iter().map(|&index| rows[index].clone()).collect())
+        rows.with(|rows| {
+            shown
+                .get()
+                .iter()
+                .map(|&index| rows[index].clone())
+                .collect()
+        })
     };
-    let all_selected = Memo::new(move |_| selection.with(|selection| selection.covers(&shown_rows())));
+    let all_selected =
+        Memo::new(move |_| selection.with(|selection| selection.covers(&shown_rows())));
     let count = Signal::derive(move || shown.with(Vec::len));
     let starting = RwSignal::new(false);
     let start_error: RwSignal<Option<String>> = RwSignal::new(None);
@@ -106,7 +112,10 @@ pub(crate) fn Library(
         let client_id = client.get_value();
         spawn_local(async move {
             match start_analysis(&api, &client_id, Some(ids)).await {
-                Ok(_) => navigate(&format!("/clients/{client_id}/analysis"), NavigateOptions::default()),
+                Ok(_) => navigate(
+                    &format!("/clients/{client_id}/analysis"),
+                    NavigateOptions::default(),
+                ),
                 Err(message) => start_error.set(Some(message)),
             }
             starting.set(false);
@@ -121,7 +130,10 @@ pub(crate) fn Library(
             {
                 let row = saved.remove(0);
                 rows.update(|rows| {
-                    if let Some(existing) = rows.iter_mut().find(|existing| existing.id == transcript_id) {
+                    if let Some(existing) = rows
+                        .iter_mut()
+                        .find(|existing| existing.id == transcript_id)
+                    {
                         *existing = row;
                     }
                 });
@@ -130,7 +142,8 @@ pub(crate) fn Library(
     };
 
     let row_view = move |index: usize| {
-        let row = shown.with_untracked(|shown| shown.get(index).copied())
+        let row = shown
+            .with_untracked(|shown| shown.get(index).copied())
             .and_then(|position| rows.with_untracked(|rows| rows.get(position).cloned()))?;
         let id = row.id.clone();
         let checkbox_id = unique_id("pick");
@@ -145,20 +158,34 @@ pub(crate) fn Library(
         };
         let open = {
             let id = id.clone();
-            move || expanded.with(|expanded| expanded.as_deref() == Some(id.as_str()))
+            Memo::new(move |_| expanded.with(|expanded| expanded.as_deref() == Some(id.as_str())))
         };
         let toggle_open = {
             let id = id.clone();
-            move |_| expanded.update(|expanded| {
-                *expanded = if expanded.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) };
-            })
+            move |_| {
+                expanded.update(|expanded| {
+                    *expanded = if expanded.as_deref() == Some(id.as_str()) {
+                        None
+                    } else {
+                        Some(id.clone())
+                    };
+                })
+            }
         };
         let live = {
             let id = id.clone();
             Memo::new(move |_| rows.with(|rows| rows.iter().find(|row| row.id == id).cloned()))
         };
-        let speakers = Signal::derive(move || live.with(|row| row.as_ref().map(|row| row.speakers.clone()).unwrap_or_default()));
-        let outcome = Signal::derive(move || live.with(|row| row.as_ref().map_or(Outcome::Unknown, |row| row.outcome)));
+        let speakers = Signal::derive(move || {
+            live.with(|row| {
+                row.as_ref()
+                    .map(|row| row.speakers.clone())
+                    .unwrap_or_default()
+            })
+        });
+        let outcome = Signal::derive(move || {
+            live.with(|row| row.as_ref().map_or(Outcome::Unknown, |row| row.outcome))
+        });
         let on_role = {
             let id = id.clone();
             Callback::new(move |(speaker, role): (String, Role)| {
@@ -170,14 +197,21 @@ pub(crate) fn Library(
         };
         let on_outcome = {
             let id = id.clone();
-            Callback::new(move |outcome: Outcome| correct(id.clone(), rows::update_outcome(&id, outcome)))
+            Callback::new(move |outcome: Outcome| {
+                correct(id.clone(), rows::update_outcome(&id, outcome))
+            })
         };
         let status = analyzed.with_untracked(|analyzed| status_of(&row, analyzed));
         let details = [
-            row.source_format.map(|format| format_label(format).to_owned()),
+            row.source_format
+                .map(|format| format_label(format).to_owned()),
             row.call_date.clone(),
             row.duration_ms.map(duration_label),
-            Some(format!("{} {}", row.speakers.len(), plural(row.speakers.len(), "speaker", "speakers"))),
+            Some(format!(
+                "{} {}",
+                row.speakers.len(),
+                plural(row.speakers.len(), "speaker", "speakers")
+            )),
         ]
         .into_iter()
         .flatten()
@@ -202,7 +236,7 @@ pub(crate) fn Library(
                         <button
                             type="button"
                             class="button button--small button--ghost"
-                            aria-expanded=move || open().to_string()
+                            aria-expanded=move || open.get().to_string()
                             on:click=toggle_open
                         >
                             "Roles and outcome"
@@ -211,7 +245,7 @@ pub(crate) fn Library(
                 </div>
                 <p class="library-row__details muted">{details}</p>
                 {row.parse_error.clone().map(|error| view! { <p class="status-error">{format!("Could not be read: {error}")}</p> })}
-                {move || open().then(|| view! {
+                {move || open.get().then(|| view! {
                     <Corrections speakers=speakers outcome=outcome on_role=on_role on_outcome=on_outcome disabled=false/>
                 })}
             </div>
@@ -247,6 +281,14 @@ pub(crate) fn Library(
                     />
                     {move || format!("Select all {} shown", count.get())}
                 </label>
+                <span class="library__outcomes muted">{move || {
+                    let shown = shown_rows();
+                    rows::outcome_counts(&shown)
+                        .into_iter()
+                        .map(|(outcome, count)| format!("{count} {}", outcome_label(outcome).to_lowercase()))
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                }}</span>
                 <span class="library__selected" role="status">
                     {move || format!("{} selected", selection.with(Selection::len))}
                 </span>
@@ -303,8 +345,13 @@ pub(crate) fn Library(
 /// The organizer's filters.
 #[component]
 fn Organizer(filter: RwSignal<Filter>) -> impl IntoView {
-    let (search, outcome, status, from, to) =
-        (unique_id("search"), unique_id("outcome"), unique_id("status"), unique_id("from"), unique_id("to"));
+    let (search, outcome, status, from, to) = (
+        unique_id("search"),
+        unique_id("outcome"),
+        unique_id("status"),
+        unique_id("from"),
+        unique_id("to"),
+    );
     view! {
         <div class="organizer" role="group" aria-label="Filter transcripts">
             <div class="organizer__field organizer__field--wide">

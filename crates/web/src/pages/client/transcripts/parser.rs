@@ -76,8 +76,10 @@ impl Parser {
             false,
             Box::new(move |answer| {
                 reply(answer.and_then(|value| {
-                    serde_json::from_value::<IngestedFile>(value.get("file").cloned().unwrap_or(Value::Null))
-                        .map_err(|_| STOPPED.to_owned())
+                    serde_json::from_value::<IngestedFile>(
+                        value.get("file").cloned().unwrap_or(Value::Null),
+                    )
+                    .map_err(|_| STOPPED.to_owned())
                 }))
             }),
         );
@@ -96,7 +98,9 @@ impl Parser {
             bytes,
             true,
             Box::new(move |answer| {
-                reply(answer.map(|value| value.get("manifest").and_then(Value::as_u64).unwrap_or(0)))
+                reply(
+                    answer.map(|value| value.get("manifest").and_then(Value::as_u64).unwrap_or(0)),
+                )
             }),
         );
     }

@@ -8,7 +8,7 @@ use super::corrections::Corrections;
 use super::parser::Parser;
 use crate::components::upload::DropZone;
 use crate::components::virtual_list::VirtualList;
-use crate::model::transcripts::{self as rows, TranscriptRow, format_label, duration_label};
+use crate::model::transcripts::{self as rows, TranscriptRow, duration_label, format_label};
 use crate::model::upload::{
     Item, ItemId, Ledger, PlannedUpload, SaveError, Stage, UploadQueue, plan_upload, plural,
     transcript_row,
@@ -71,7 +71,11 @@ pub(crate) fn UploadPanel(
     Effect::new(move |_| {
         let stored = stored.get();
         uploader.queue.update(|queue| {
-            queue.set_stored(stored.iter().map(|(hash, name)| (hash.as_str(), name.as_str())));
+            queue.set_stored(
+                stored
+                    .iter()
+                    .map(|(hash, name)| (hash.as_str(), name.as_str())),
+            );
         });
     });
     let cleaned = RwSignal::new(0_usize);
@@ -100,9 +104,9 @@ pub(crate) fn UploadPanel(
                 </p>
             })}
             <For
-                each=move || uploader.manifests.get().into_iter().enumerate().collect::<Vec<_>>()
-                key=|(index, note)| (*index, note.result.clone().map(|result| result.is_ok()))
-                children=|(_, note)| view! { <ManifestLine note=note/> }
+                each={move || uploader.manifests.get().into_iter().enumerate().collect::<Vec<_>>()}
+                key={|(index, note): &(usize, ManifestNote)| (*index, note.result.clone().map(|result| result.is_ok()))}
+                children={|(_, note): (usize, ManifestNote)| view! { <ManifestLine note=note/> }}
             />
             <div class="uploader__summary" role="status" aria-live="polite">
                 {move || summary.get().sentence()}
@@ -147,7 +151,10 @@ fn ManifestLine(note: ManifestNote) -> impl IntoView {
             note.file_name,
             plural(*rows as usize, "file", "files")
         ),
-        Some(Err(reason)) => format!("{}: this outcome list could not be read: {reason}", note.file_name),
+        Some(Err(reason)) => format!(
+            "{}: this outcome list could not be read: {reason}",
+            note.file_name
+        ),
     };
     let class = match &note.result {
         Some(Err(_)) => "notice notice--warning",
@@ -161,7 +168,13 @@ fn ManifestLine(note: ManifestNote) -> impl IntoView {
 fn UploadRow(uploader: Uploader, id: ItemId) -> impl IntoView {
     let item = Memo::new(move |_| uploader.queue.with(|queue| queue.item(id).cloned()));
     let stage = Memo::new(move |_| item.with(|item| item.as_ref().map(|item| item.stage.clone())));
-    let name = move || item.with(|item| item.as_ref().map(|item| item.file_name.clone()).unwrap_or_default());
+    let name = move || {
+        item.with(|item| {
+            item.as_ref()
+                .map(|item| item.file_name.clone())
+                .unwrap_or_default()
+        })
+    };
     let open = RwSignal::new(false);
     let preview = Memo::new(move |_| item.with(|item| item.as_ref().and_then(preview_of)));
     let speakers = Signal::derive(move || {
@@ -223,7 +236,13 @@ fn preview_of(item: &Item) -> Option<String> {
     let speakers = parsed
         .speakers
         .iter()
-        .map(|speaker| format!("{}: {}", speaker.name, rows::role_label(speaker.role).to_lowercase()))
+        .map(|speaker| {
+            format!(
+                "{}: {}",
+                speaker.name,
+                rows::role_label(speaker.role).to_lowercase()
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let mut parts = vec![
@@ -247,18 +266,22 @@ fn preview_of(item: &Item) -> Option<String> {
     if let Some(date) = &transcript.metadata.date {
         parts.push(date.clone());
     }
-    parts.push(format!("outcome: {}", rows::outcome_label(parsed.outcome).to_lowercase()));
+    parts.push(format!(
+        "outcome: {}",
+        rows::outcome_label(parsed.outcome).to_lowercase()
+    ));
     Some(parts.join(" · "))
 }
 
 #[component]
 fn StageText(stage: Memo<Option<Stage>>) -> impl IntoView {
-    move || match stage.get() {
+    move || {
+        match stage.get() {
         None | Some(Stage::Queued) => view! { <span class="upload-row__stage muted">"Waiting"</span> }.into_any(),
         Some(Stage::Parsing) => view! { <span class="upload-row__stage muted">"Reading…"</span> }.into_any(),
         Some(Stage::Ready) => view! { <span class="upload-row__stage muted">"Read · waiting to upload"</span> }.into_any(),
         Some(Stage::Uploading { sent, total }) => {
-            let percent = if total == 0 { 0 } else { sent * 100 / total };
+            let percent = (sent * 100).checked_div(total).unwrap_or(0);
             view! {
                 <span class="upload-row__stage">
                     <progress max="100" value=percent aria-label="Upload progress">{format!("{percent}%")}</progress>
@@ -285,6 +308,7 @@ fn StageText(stage: Memo<Option<Stage>>) -> impl IntoView {
         }
         .into_any(),
     }
+    }
 }
 
 enum Correction {
@@ -303,7 +327,14 @@ fn new_uuid() -> String {
                     .map(|_| format!("{:x}", (js_sys::Math::random() * 16.0) as u8 & 15))
                     .collect()
             };
-            format!("{}-{}-4{}-a{}-{}", hex(32), hex(16), hex(12), hex(12), hex(48))
+            format!(
+                "{}-{}-4{}-a{}-{}",
+                hex(32),
+                hex(16),
+                hex(12),
+                hex(12),
+                hex(48)
+            )
         })
         .to_ascii_lowercase()
 }
@@ -321,13 +352,17 @@ async fn read_bytes(file: &File) -> Option<js_sys::ArrayBuffer> {
 
 impl Uploader {
     fn add(self, files: Vec<File>) {
-        let (manifests, transcripts): (Vec<File>, Vec<File>) = files.into_iter().partition(is_manifest);
+        let (manifests, transcripts): (Vec<File>, Vec<File>) =
+            files.into_iter().partition(is_manifest);
         spawn_local(async move {
             // Manifests first: the worker applies them to the files sent after them.
             for file in manifests {
                 let index = self.manifests.with_untracked(Vec::len);
                 self.manifests.update(|notes| {
-                    notes.push(ManifestNote { file_name: file.name(), result: None });
+                    notes.push(ManifestNote {
+                        file_name: file.name(),
+                        result: None,
+                    });
                 });
                 let Some(bytes) = read_bytes(&file).await else {
                     self.manifests.update(|notes| {
@@ -337,7 +372,8 @@ impl Uploader {
                 };
                 self.parser.with_value(|parser| {
                     parser.manifest(&file.name(), bytes, move |result| {
-                        self.manifests.update(|notes| notes[index].result = Some(result));
+                        self.manifests
+                            .update(|notes| notes[index].result = Some(result));
                     });
                 });
             }
@@ -345,15 +381,22 @@ impl Uploader {
                 .iter()
                 .map(|file| (file.name(), file.size() as u64))
                 .collect();
-            let ids = self.queue.try_update(|queue| queue.add(&named)).unwrap_or_default();
-            self.files.update_value(|files| files.extend(ids.into_iter().zip(transcripts)));
+            let ids = self
+                .queue
+                .try_update(|queue| queue.add(&named))
+                .unwrap_or_default();
+            self.files
+                .update_value(|files| files.extend(ids.into_iter().zip(transcripts)));
             self.pump();
         });
     }
 
     /// Start whatever the queue allows now: parses, then uploads.
     fn pump(self) {
-        let parse = self.queue.try_update(UploadQueue::start_parsing).unwrap_or_default();
+        let parse = self
+            .queue
+            .try_update(UploadQueue::start_parsing)
+            .unwrap_or_default();
         for id in parse {
             spawn_local(self.parse(id));
         }
@@ -375,7 +418,12 @@ impl Uploader {
         }
         // Settled files no longer need their File handle.
         let settled: Vec<ItemId> = self.queue.with_untracked(|queue| {
-            queue.items().iter().filter(|item| item.stage.is_settled()).map(|item| item.id).collect()
+            queue
+                .items()
+                .iter()
+                .filter(|item| item.stage.is_settled())
+                .map(|item| item.id)
+                .collect()
         });
         self.files.update_value(|files| {
             for id in settled {
@@ -390,7 +438,13 @@ impl Uploader {
         };
         let Some(bytes) = read_bytes(&file).await else {
             self.queue.update(|queue| {
-                queue.parsed(id, Err("the file could not be opened; it may have been moved or deleted".to_owned()));
+                queue.parsed(
+                    id,
+                    Err(
+                        "the file could not be opened; it may have been moved or deleted"
+                            .to_owned(),
+                    ),
+                );
             });
             self.pump();
             return;
@@ -405,9 +459,14 @@ impl Uploader {
 
     async fn upload(self, id: ItemId) {
         let found = self.queue.with_untracked(|queue| {
-            queue.item(id).and_then(|item| Some((item.clone(), item.upload.clone()?, item.parsed.clone()?)))
+            queue
+                .item(id)
+                .and_then(|item| Some((item.clone(), item.upload.clone()?, item.parsed.clone()?)))
         });
-        let (Some((item, planned, parsed)), Some(file)) = (found, self.files.with_value(|files| files.get(&id).cloned())) else {
+        let (Some((item, planned, parsed)), Some(file)) = (
+            found,
+            self.files.with_value(|files| files.get(&id).cloned()),
+        ) else {
             return;
         };
         let api = self.api.get_value();
@@ -415,21 +474,34 @@ impl Uploader {
         remember(&client_id, |ledger| ledger.add(&planned));
         let queue = self.queue;
         let uploaded = api
-            .upload(BUCKET, &planned.storage_path, &file, planned.content_type, move |sent, total| {
-                queue.update(|queue| queue.progress(id, sent as u64, total as u64));
-            })
+            .upload(
+                BUCKET,
+                &planned.storage_path,
+                &file,
+                planned.content_type,
+                move |sent, total| {
+                    queue.update(|queue| queue.progress(id, sent as u64, total as u64));
+                },
+            )
             .await;
         if let Err(error) = uploaded {
             // A refusal stored nothing; a lost connection may have: the ledger decides later.
             if matches!(error, Error::Api { .. }) {
                 remember(&client_id, |ledger| ledger.remove(&planned.transcript_id));
             }
-            self.queue.update(|queue| queue.upload_failed(id, upload_error(&error)));
+            self.queue
+                .update(|queue| queue.upload_failed(id, upload_error(&error)));
             self.pump();
             return;
         }
         self.queue.update(|queue| queue.uploaded(id));
-        let row = transcript_row(&self.agency_id.get_value(), &client_id, &item, &parsed, &planned);
+        let row = transcript_row(
+            &self.agency_id.get_value(),
+            &client_id,
+            &item,
+            &parsed,
+            &planned,
+        );
         match api.fetch::<Vec<TranscriptRow>>(&rows::insert(row)).await {
             Ok(mut saved) if !saved.is_empty() => {
                 remember(&client_id, |ledger| ledger.remove(&planned.transcript_id));
@@ -441,31 +513,40 @@ impl Uploader {
                 let error = match result {
                     Err(error) if is_duplicate(&error) => SaveError::Duplicate,
                     Err(error) => SaveError::Other(error.user_message()),
-                    Ok(_) => SaveError::Other("the transcript was not saved; please try again".to_owned()),
+                    Ok(_) => SaveError::Other(
+                        "the transcript was not saved; please try again".to_owned(),
+                    ),
                 };
                 // Never leave a file without its row: take the upload back.
                 let removed = remove_object(&api, &planned).await.is_ok();
                 if removed {
                     remember(&client_id, |ledger| ledger.remove(&planned.transcript_id));
                 }
-                self.queue.update(|queue| queue.save_failed(id, error, !removed));
+                self.queue
+                    .update(|queue| queue.save_failed(id, error, !removed));
             }
         }
         self.pump();
     }
 
     fn retry(self, id: ItemId) {
-        if self.queue.try_update(|queue| queue.retry(id)).unwrap_or(false) {
+        if self
+            .queue
+            .try_update(|queue| queue.retry(id))
+            .unwrap_or(false)
+        {
             self.pump();
         }
     }
 
     /// A correction: into the queue while the file waits, into the database once it is saved.
     fn correct(self, id: ItemId, correction: Correction) {
-        let saved_id = self.queue.with_untracked(|queue| match &queue.item(id)?.stage {
-            Stage::Saved { transcript_id } => Some(transcript_id.clone()),
-            _ => None,
-        });
+        let saved_id = self
+            .queue
+            .with_untracked(|queue| match &queue.item(id)?.stage {
+                Stage::Saved { transcript_id } => Some(transcript_id.clone()),
+                _ => None,
+            });
         let Some(transcript_id) = saved_id else {
             self.queue.update(|queue| {
                 match &correction {
@@ -477,7 +558,10 @@ impl Uploader {
         };
         // Saved: apply locally (the preview) and save; the list hears of it through on_saved.
         let speakers = self.queue.with_untracked(|queue| {
-            queue.item(id).and_then(|item| item.parsed.as_ref()).map(|parsed| parsed.speakers.clone())
+            queue
+                .item(id)
+                .and_then(|item| item.parsed.as_ref())
+                .map(|parsed| parsed.speakers.clone())
         });
         let api = self.api.get_value();
         let query = match &correction {
@@ -493,7 +577,8 @@ impl Uploader {
                 && !saved.is_empty()
             {
                 let row = saved.remove(0);
-                self.queue.update(|queue| queue.apply_saved(id, &row.speakers, row.outcome));
+                self.queue
+                    .update(|queue| queue.apply_saved(id, &row.speakers, row.outcome));
                 self.on_saved.run(row);
             }
         });
@@ -502,7 +587,12 @@ impl Uploader {
 
 fn is_duplicate(error: &Error) -> bool {
     match error {
-        Error::Api { status, message, details, .. } => {
+        Error::Api {
+            status,
+            message,
+            details,
+            ..
+        } => {
             *status == 409
                 && [Some(message.as_str()), details.as_deref()]
                     .into_iter()
@@ -523,7 +613,12 @@ fn upload_error(error: &Error) -> String {
 
 async fn remove_object(api: &Client, planned: &PlannedUpload) -> Result<(), Error> {
     let token = api.access_token().await?;
-    let request = storage::remove(api.config(), &token, BUCKET, &[planned.storage_path.clone()]);
+    let request = storage::remove(
+        api.config(),
+        &token,
+        BUCKET,
+        std::slice::from_ref(&planned.storage_path),
+    );
     let response = supabase_client::browser::send(&request).await?;
     if response.is_success() {
         Ok(())
@@ -534,7 +629,8 @@ async fn remove_object(api: &Client, planned: &PlannedUpload) -> Result<(), Erro
 
 /// Update the client's ledger of unfinished uploads in localStorage.
 fn remember(client_id: &str, change: impl FnOnce(&mut Ledger)) {
-    let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten()) else {
+    let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+    else {
         return;
     };
     let key = Ledger::storage_key(client_id);
@@ -551,10 +647,17 @@ fn remember(client_id: &str, change: impl FnOnce(&mut Ledger)) {
 /// between, or the removal failed); `cleaned` counts them.
 async fn clean_leftovers(uploader: Uploader, cleaned: RwSignal<usize>) {
     let client_id = uploader.client_id.get_value();
-    let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten()) else {
+    let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+    else {
         return;
     };
-    let ledger = Ledger::parse(storage.get_item(&Ledger::storage_key(&client_id)).ok().flatten().as_deref());
+    let ledger = Ledger::parse(
+        storage
+            .get_item(&Ledger::storage_key(&client_id))
+            .ok()
+            .flatten()
+            .as_deref(),
+    );
     let api = uploader.api.get_value();
     for entry in ledger.entries {
         let row = api

@@ -44,7 +44,11 @@ pub(crate) fn TranscriptViewer() -> impl IntoView {
         let api = api.get_value();
         async move {
             let mut rows: Vec<ViewerRow> = api.fetch(&with_canonical(&id)).await?;
-            Ok::<Option<ViewerRow>, Error>(if rows.is_empty() { None } else { Some(rows.remove(0)) })
+            Ok::<Option<ViewerRow>, Error>(if rows.is_empty() {
+                None
+            } else {
+                Some(rows.remove(0))
+            })
         }
     });
     let back = move || format!("/clients/{}/transcripts", client_id.get());
@@ -84,7 +88,11 @@ fn Loaded(
     quote: Option<String>,
     api: StoredValue<supabase_client::browser::Client, LocalStorage>,
 ) -> impl IntoView {
-    let ViewerRow { row, storage_path, canonical } = found;
+    let ViewerRow {
+        row,
+        storage_path,
+        canonical,
+    } = found;
     let Some(transcript) = canonical else {
         return view! {
             <h1 class="page-title">{row.file_name.clone()}</h1>
@@ -119,7 +127,11 @@ fn Loaded(
         .min(900.0)
         - 80.0;
     let estimate = Callback::new(move |index: usize| {
-        turn_views.with_value(|turns| turns.get(index).map_or(60.0, |turn| estimated_height(&turn.text, width)))
+        turn_views.with_value(|turns| {
+            turns
+                .get(index)
+                .map_or(60.0, |turn| estimated_height(&turn.text, width))
+        })
     });
     let scroll_to = Signal::derive(move || target);
     // Once the quoted turn is on screen, move keyboard and screen-reader focus to it.
