@@ -257,3 +257,18 @@ test('31 password attempts from one address in a burst: the 31st is 429', localO
   const other = await postFrom(loopback(), url, json);
   assert.notEqual(other.status, 429);
 });
+
+test('the demo users of supabase/seed.sql sign in with the passwords the seed documents', localOnly('the demo users exist only in the local seed'), async () => {
+  const seed = await import('node:fs').then((fs) => fs.readFileSync(new URL('../../supabase/seed.sql', import.meta.url), 'utf8'));
+  const users = seed
+    .split('\n')
+    .filter((line) => line.startsWith('-- demo user: '))
+    .map((line) => line.slice('-- demo user: '.length).split(' / '));
+  assert.ok(users.length > 0, 'seed.sql lists its demo users');
+  for (const [email, password] of users) {
+    // pgcrypto's bcrypt hashes (crypt(…, gen_salt('bf'))) verify like GoTrue's own.
+    const { data, error } = await anonClient().auth.signInWithPassword({ email, password });
+    assert.equal(error, null, email);
+    assert.equal(data.user.email, email);
+  }
+});

@@ -53,6 +53,13 @@ pub(crate) struct AnalyzeArgs {
     threads: Option<usize>,
 }
 
+impl AnalyzeArgs {
+    /// The output format asked for.
+    pub(crate) fn format(&self) -> Format {
+        self.format
+    }
+}
+
 /// A file that could not be read or parsed.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct FileError {

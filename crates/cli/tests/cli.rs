@@ -190,3 +190,124 @@ fn missing_inputs_and_bad_manifests_are_clear_errors() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("manifest"));
 }
+
+#[test]
+fn generate_writes_content_per_stage_with_hooks_linked_to_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let calls = dir.path().join("calls");
+    let output = scalestream(&[
+        "generate",
+        "--name",
+        "Brightside Dental",
+        "--industry",
+        "dental clinics",
+        "--offer",
+        "patient reactivation program",
+        "--format",
+        "json",
+        calls.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: Value =
+        serde_json::from_str(&stdout(&output)).expect("generate --format json prints JSON");
+    let stages = json["stages"].as_array().expect("stages[]");
+    assert!(!stages.is_empty());
+    for stage in stages {
+        let content = &stage["content"];
+        let emails = content["emails"].as_array().unwrap();
+        assert!(emails.len() >= 4, "an e-mail sequence: {emails:?}");
+        for email in emails {
+            assert_eq!(
+                email["subjects"].as_array().unwrap().len(),
+                3,
+                "three subject variants"
+            );
+        }
+        for sms in content["sms"].as_array().unwrap() {
+            assert!(
+                sms["text"].as_str().unwrap().contains("STOP"),
+                "opt-out line in {sms}"
+            );
+        }
+        assert!(
+            content["deck"]["markdown"]
+                .as_str()
+                .unwrap()
+                .starts_with('#')
+        );
+        for hook in content["hooks"].as_array().unwrap() {
+            let quote = hook["quote"]["text"].as_str().unwrap();
+            assert!(!quote.is_empty() && hook["quote"]["transcript"].is_string());
+        }
+    }
+    // The broken files are reported, not fatal.
+    assert_eq!(json["errors"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn generate_needs_a_client_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let output = scalestream(&[
+        "generate",
+        "--name",
+        "Acme",
+        dir.path().join("calls").to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--industry") && stderr.contains("--offer"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn generate_markdown_reads_like_a_content_pack_and_honours_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let calls = dir.path().join("calls");
+    let profile = [
+        "--name",
+        "Brightside Dental",
+        "--industry",
+        "dental clinics",
+        "--offer",
+        "patient reactivation program",
+    ];
+    let mut json_args = vec!["generate", "--format", "json"];
+    json_args.extend(profile);
+    json_args.push(calls.to_str().unwrap());
+    let json: Value = serde_json::from_str(&stdout(&scalestream(&json_args))).unwrap();
+    let first = json["stages"][0]["stage"]
+        .as_str()
+        .expect("a stage")
+        .to_owned();
+
+    let mut md_args = vec!["generate", "--stage", first.as_str()];
+    md_args.extend(profile);
+    md_args.push(calls.to_str().unwrap());
+    let output = scalestream(&md_args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = stdout(&output);
+    assert!(text.contains("# Nurture content for Brightside Dental"));
+    assert_eq!(
+        text.matches("-aware prospects (").count(),
+        1,
+        "only the requested stage:\n{text}"
+    );
+    let mut title = first.clone();
+    title[..1].make_ascii_uppercase();
+    assert!(text.contains(&format!("## {title}-aware prospects")));
+    assert!(text.contains("Subject (control)") && text.contains("### SMS reminders"));
+    assert!(text.contains("### Deck outline"));
+}

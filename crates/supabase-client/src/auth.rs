@@ -123,6 +123,60 @@ pub fn decode_sign_up(response: &HttpResponse, now: i64) -> Result<SignUpOutcome
     Ok(SignUpOutcome::ConfirmationSent(Box::new(user)))
 }
 
+/// What an e-mail link (sign-up confirmation, magic link, recovery) put in the URL fragment
+/// when GoTrue redirected back to the app (implicit flow, as auth-js's `detectSessionInUrl`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum UrlAuth {
+    /// Tokens for a new session; the user still has to be fetched with [`get_user`].
+    Tokens {
+        access_token: String,
+        refresh_token: String,
+        expires_in: i64,
+        expires_at: Option<i64>,
+        token_type: String,
+        /// `signup`, `magiclink`, `recovery`, `invite`...
+        kind: Option<String>,
+    },
+    /// The link was refused (expired, already used...).
+    Refused(Error),
+}
+
+/// Read a URL fragment (with or without its `#`). `None` when it holds nothing for us.
+pub fn parse_url_fragment(fragment: &str) -> Option<UrlAuth> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(fragment.as_bytes())
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .filter(|value| !value.is_empty())
+    };
+    if let Some(error) = get("error") {
+        let message = get("error_description").unwrap_or_else(|| error.clone());
+        return Some(UrlAuth::Refused(Error::Api {
+            status: 400,
+            code: get("error_code").or(Some(error)),
+            message,
+            details: None,
+            hint: None,
+        }));
+    }
+    let access_token = get("access_token")?;
+    let refresh_token = get("refresh_token")?;
+    let expires_in = get("expires_in")?.parse().ok()?;
+    Some(UrlAuth::Tokens {
+        access_token,
+        refresh_token,
+        expires_in,
+        expires_at: get("expires_at").and_then(|value| value.parse().ok()),
+        token_type: get("token_type").unwrap_or_else(|| "bearer".to_owned()),
+        kind: get("type"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +222,33 @@ mod tests {
             decode_sign_up(&confirm, 0).unwrap(),
             SignUpOutcome::ConfirmationSent(_)
         ));
+    }
+
+    #[test]
+    fn reads_sessions_and_refusals_from_the_url_fragment() {
+        let tokens = parse_url_fragment(
+            "#access_token=a.b.c&expires_at=1700003600&expires_in=3600&refresh_token=r1&token_type=bearer&type=signup",
+        );
+        assert_eq!(
+            tokens,
+            Some(UrlAuth::Tokens {
+                access_token: "a.b.c".into(),
+                refresh_token: "r1".into(),
+                expires_in: 3600,
+                expires_at: Some(1_700_003_600),
+                token_type: "bearer".into(),
+                kind: Some("signup".into()),
+            })
+        );
+        let Some(UrlAuth::Refused(error)) = parse_url_fragment(
+            "error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid+or+has+expired",
+        ) else {
+            panic!("expected a refusal");
+        };
+        assert_eq!(error.code(), Some("otp_expired"));
+        assert!(error.user_message().contains("expired"));
+        assert_eq!(parse_url_fragment(""), None);
+        assert_eq!(parse_url_fragment("#section-2"), None);
+        assert_eq!(parse_url_fragment("#access_token=a&refresh_token=r"), None);
     }
 }

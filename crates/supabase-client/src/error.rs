@@ -65,6 +65,19 @@ impl Error {
         }
     }
 
+    /// A write that row level security silently filtered out (PostgREST answers an update or
+    /// delete that matched no visible row with success and no rows): report it as the refusal
+    /// it is.
+    pub fn nothing_changed() -> Error {
+        Error::Api {
+            status: 403,
+            code: Some("42501".to_owned()),
+            message: "permission denied: nothing was changed".to_owned(),
+            details: None,
+            hint: None,
+        }
+    }
+
     /// The error code (PostgREST/GoTrue), if any.
     pub fn code(&self) -> Option<&str> {
         match self {
@@ -77,6 +90,24 @@ impl Error {
         match self {
             Error::Api { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// The server's hint (PostgREST passes PostgreSQL's `HINT`), if any.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Error::Api { hint, .. } => hint.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether trying again later could help (the network or the server hiccuped), as opposed
+    /// to a refusal that will repeat.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Network(_) | Error::Decode(_) => true,
+            Error::NotSignedIn => false,
+            Error::Api { status, .. } => *status >= 500 || *status == 429,
         }
     }
 
@@ -102,6 +133,10 @@ impl Error {
                 (Some("email_not_confirmed"), _) => {
                     "Please confirm your e-mail address first: we sent you a link.".to_owned()
                 }
+                (Some("otp_expired"), _) => {
+                    "This e-mail link has expired or was already used. Sign in, or ask for a new link."
+                        .to_owned()
+                }
                 (Some("user_already_exists"), _) => {
                     "An account with this e-mail already exists. Try signing in.".to_owned()
                 }
@@ -120,17 +155,64 @@ impl Error {
                     ),
                     _,
                 ) => "Your session has ended. Please sign in again.".to_owned(),
-                (Some("23505"), _) => "This already exists.".to_owned(),
-                (Some("42501"), _) | (_, 401 | 403) => {
+                (Some("23505"), _) if message.starts_with("duplicate key") => {
+                    "This already exists.".to_owned()
+                }
+                (Some("23514" | "22001" | "22003" | "22P02" | "23502"), _) => {
+                    "Some of the values aren't accepted. Check the form and try again.".to_owned()
+                }
+                (Some("42501"), _) if message.starts_with("permission denied")
+                    || message.contains("row-level security") =>
+                {
                     "You don't have permission to do that.".to_owned()
                 }
-                (_, 402) => message.clone(),
+                (Some("PGRST116"), _) => "We couldn't find that. It may have been deleted.".to_owned(),
+                // Our own RPCs and triggers raise sentences meant for people (plan limits
+                // PT402, not found PT404, conflicts PT409, refusals 42501, taken slugs 23505):
+                // show them with their hint.
+                (Some(code), _) if code.starts_with("PT") || code == "42501" || code == "23505" => {
+                    self.sentence_with_hint()
+                }
+                (_, 401 | 403) => "You don't have permission to do that.".to_owned(),
+                (_, 402) => self.sentence_with_hint(),
                 (_, 413) => "That is too large to upload.".to_owned(),
                 (_, status) if status >= 500 => {
                     "Something went wrong on our side. Please try again in a moment.".to_owned()
                 }
                 _ => message.clone(),
             },
+        }
+    }
+}
+
+/// `text` with its first letter in upper case and a final full stop.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    let mut chars = text.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+impl Error {
+    /// The server's message and hint as sentences: "Client limit reached: the Starter plan
+    /// allows 5 clients. Upgrade the plan or delete a client before adding another."
+    fn sentence_with_hint(&self) -> String {
+        let Error::Api { message, hint, .. } = self else {
+            return self.user_message();
+        };
+        match hint
+            .as_deref()
+            .map(sentence)
+            .filter(|hint| !hint.is_empty())
+        {
+            Some(hint) => format!("{} {hint}", sentence(message)),
+            None => sentence(message),
         }
     }
 }
@@ -182,5 +264,53 @@ mod tests {
             plan.user_message(),
             "Your starter plan allows 10 analyses a month."
         );
+    }
+
+    #[test]
+    fn our_database_sentences_are_shown_with_their_hint() {
+        let limit = Error::from_response(&response(
+            402,
+            r#"{"code":"PT402","message":"client limit reached: the Starter plan allows 5 clients","details":null,"hint":"Upgrade the plan or delete a client before adding another."}"#,
+        ));
+        assert_eq!(
+            limit.user_message(),
+            "Client limit reached: the Starter plan allows 5 clients. Upgrade the plan or delete a client before adding another."
+        );
+        let owner = Error::from_response(&response(
+            409,
+            r#"{"code":"PT409","message":"an agency must keep at least one owner","hint":"Make another member an owner first."}"#,
+        ));
+        assert_eq!(
+            owner.user_message(),
+            "An agency must keep at least one owner. Make another member an owner first."
+        );
+        let taken = Error::from_response(&response(
+            409,
+            r#"{"code":"23505","message":"the agency address \"acme\" is already taken","hint":"Choose another slug."}"#,
+        ));
+        assert_eq!(
+            taken.user_message(),
+            "The agency address \"acme\" is already taken. Choose another slug."
+        );
+        let duplicate = Error::from_response(&response(
+            409,
+            r#"{"code":"23505","message":"duplicate key value violates unique constraint \"x\""}"#,
+        ));
+        assert_eq!(duplicate.user_message(), "This already exists.");
+        let check = Error::from_response(&response(
+            400,
+            r#"{"code":"23514","message":"new row for relation \"clients\" violates check constraint \"clients_name_length\""}"#,
+        ));
+        assert!(check.user_message().starts_with("Some of the values"));
+        let email_bound = Error::from_response(&response(
+            403,
+            r#"{"code":"42501","message":"this invitation was sent to another email address"}"#,
+        ));
+        assert_eq!(
+            email_bound.user_message(),
+            "This invitation was sent to another email address."
+        );
+        assert!(!email_bound.is_transient());
+        assert!(Error::Network("offline".into()).is_transient());
     }
 }

@@ -218,6 +218,26 @@ pub async fn begin_as<'a>(
         .read_only(access == Access::ReadOnly)
         .start()
         .await?;
+    let (sql, params) = settings_statement(role, claims, request, search_path, role_settings);
+    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
+        .iter()
+        .map(|param| param as &(dyn tokio_postgres::types::ToSql + Sync))
+        .collect();
+    transaction.execute(sql.as_str(), &params).await?;
+    Ok(transaction)
+}
+
+/// The statement of transaction-local settings that [`begin_as`] runs right after BEGIN, with
+/// its (text) parameters, in PostgREST's order. For callers that prepare it once per
+/// connection and pipeline it with BEGIN and their own statement (/rest/v1 does). The SQL
+/// text depends only on the number of role settings, so it prepares once per role shape.
+pub fn settings_statement(
+    role: &str,
+    claims: &Value,
+    request: &RequestInfo,
+    search_path: &str,
+    role_settings: &[(String, String)],
+) -> (String, Vec<String>) {
     let mut sql = String::from("select set_config('search_path', $1, true)");
     let mut params: Vec<String> = vec![search_path.to_owned()];
     for (name, value) in role_settings {
@@ -245,12 +265,7 @@ pub async fn begin_as<'a>(
             params.len()
         ));
     }
-    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
-        .iter()
-        .map(|param| param as &(dyn tokio_postgres::types::ToSql + Sync))
-        .collect();
-    transaction.execute(sql.as_str(), &params).await?;
-    Ok(transaction)
+    (sql, params)
 }
 
 /// Quote an SQL identifier ("name" with doubled quotes).

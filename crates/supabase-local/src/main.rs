@@ -48,6 +48,9 @@ struct Args {
     /// Write the URL and API keys as JSON to this file once ready (for tools and tests).
     #[arg(long)]
     status_file: Option<PathBuf>,
+    /// Shut down when standard input closes (the parent that started us went away).
+    #[arg(long)]
+    stop_on_stdin_eof: bool,
 }
 
 #[tokio::main]
@@ -72,6 +75,7 @@ async fn main() -> Result<()> {
         rate_limits: args.rate_limits,
     };
     let settings = Settings::load(&args.config, &overrides)?;
+    let stop_on_stdin_eof = args.stop_on_stdin_eof;
     let shutdown = async {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
@@ -86,6 +90,29 @@ async fn main() -> Result<()> {
         }
         #[cfg(not(unix))]
         ctrl_c.await.ok();
+    };
+    // A plain thread, not tokio's stdin: a blocking read there would hold up runtime shutdown.
+    let (closed, stdin_closed) = tokio::sync::oneshot::channel::<()>();
+    if stop_on_stdin_eof {
+        std::thread::spawn(move || {
+            // Read and ignore input until EOF (or an error): then the parent is gone.
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            tracing::info!("standard input closed: shutting down");
+            let _ = closed.send(());
+        });
+    }
+    let stdin_closed = async move {
+        if stop_on_stdin_eof {
+            let _ = stdin_closed.await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    let shutdown = async move {
+        tokio::select! {
+            () = shutdown => {},
+            () = stdin_closed => {},
+        }
     };
     let status_file = args.status_file;
     let on_ready = move |state: &AppState, address: SocketAddr| {

@@ -143,6 +143,16 @@ async fn unknown_and_broken_functions() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
     }
+    // Security case 59: a 10 MB body is refused before any function starts.
+    let started = std::time::Instant::now();
+    let response = http
+        .post(url(&stand, "echo-public"))
+        .body(vec![b'{'; 10 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(started.elapsed() < Duration::from_secs(10));
     let (status, body) = json_of(http.post(url(&stand, "broken")).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["code"], "BOOT_ERROR");

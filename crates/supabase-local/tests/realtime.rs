@@ -447,7 +447,20 @@ async fn leave_unmatched_topics_and_hostile_frames() {
         .send(Message::Binary(vec![3, 0, 0, 0, 0, 0, 1].into()))
         .await
         .unwrap();
+    // JSON nested 10,000 deep (security case 59) is refused by the parser's depth limit.
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    client.send_text(deep).await;
     let reference = client.push(None, "phoenix", "heartbeat", json!({})).await;
     assert_eq!(client.reply(&reference).await["status"], "ok");
+
+    // A frame over the 1 MiB limit ends that socket only; the server carries on.
+    client.send_text("x".repeat(2 * 1024 * 1024)).await;
+    assert!(
+        client.next(Duration::from_secs(5)).await.is_none(),
+        "the socket is closed"
+    );
+    let mut fresh = Client::connect(&stand, "2.0.0").await;
+    let reference = fresh.push(None, "phoenix", "heartbeat", json!({})).await;
+    assert_eq!(fresh.reply(&reference).await["status"], "ok");
     stand.stop().await;
 }

@@ -1,8 +1,10 @@
 //! ScaleStream's browser app.
 //!
 //! Layout (STYLE.md): `app` declares the router; one module per page under `pages/`, shared
-//! components under `components/`; `config` finds the Supabase project; all Supabase traffic
-//! goes through the `supabase-client` crate (which knows HTTP, not Leptos).
+//! components under `components/`; `model` holds the rows, queries, form rules and formatting
+//! (plain Rust, tested natively); `session` and `agency` keep who is signed in and which agency
+//! they work in; `config` finds the Supabase project. All Supabase traffic goes through the
+//! `supabase-client` crate (which knows HTTP, not Leptos).
 
 #![allow(unreachable_pub, reason = "Leptos #[component] expands to pub items")]
 // Natively only the model is built (for its tests): the pages that use it are wasm32-only.
@@ -11,6 +13,8 @@
 mod model;
 
 #[cfg(target_arch = "wasm32")]
+mod agency;
+#[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
@@ -18,6 +22,8 @@ mod components;
 mod config;
 #[cfg(target_arch = "wasm32")]
 mod pages;
+#[cfg(target_arch = "wasm32")]
+mod session;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

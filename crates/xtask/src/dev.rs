@@ -1,9 +1,23 @@
 //! `cargo xtask dev`: the product running locally with demo data, until Ctrl-C.
+//!
+//! One command gives a newcomer the whole local stack, started in this order:
+//! 1. the PostgreSQL cluster (kept between runs under `.local/`), with the platform bootstrap,
+//!    new migrations and, once, the seed;
+//! 2. the Supabase stand-in (crates/supabase-local) on the API port of supabase/config.toml;
+//! 3. the web app, built and served on the port of `auth.site_url` (skip with `--no-web`).
+//!
+//! Then it prints what `supabase status` would (API URL, DB URL, keys) and the demo users, and
+//! watches the processes: Ctrl-C, or any of them dying, stops everything it started (the
+//! [`Running`] guard does, on every path out, errors included). A second run starts in
+//! seconds: builds are incremental and only new migrations are applied.
+//!
+//! To run something more (a worker, a mail catcher), start it after the stand-in, add it to
+//! [`Running`] with what stops it, and print its line in [`print_status`].
 
 use crate::pg::{self, Cluster, OWNER};
 use crate::stack::{Stack, StackOptions};
 use crate::{paths, setup};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -16,6 +30,18 @@ pub(crate) struct DevArgs {
     /// Skip `cargo xtask setup` (when you know the machine is ready).
     #[arg(long)]
     no_setup: bool,
+    /// Do not build and serve the web app (API and database only).
+    #[arg(long)]
+    no_web: bool,
+    /// API port instead of supabase/config.toml's `[api] port` (54321).
+    #[arg(long)]
+    api_port: Option<u16>,
+    /// Database port instead of supabase/config.toml's `[db] port` (54322).
+    #[arg(long)]
+    db_port: Option<u16>,
+    /// Web app port instead of 8080 (the port of `auth.site_url`).
+    #[arg(long)]
+    web_port: Option<u16>,
 }
 
 /// Local ports, read from supabase/config.toml so the real Supabase CLI and we agree.
@@ -43,31 +69,87 @@ pub(crate) fn ports() -> Result<Ports> {
     })
 }
 
+/// Where `cargo xtask dev` serves the web app: supabase/config.toml's auth.site_url.
+const WEB_PORT: u16 = 8080;
+
+/// Everything `dev` started, stopped in reverse order when dropped.
+#[derive(Default)]
+struct Running {
+    cluster: Option<Cluster>,
+    stack: Option<Stack>,
+    // The web app is served by threads of this process: it ends with it.
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut stack) = self.stack.take() {
+            println!("dev: stopping supabase-local");
+            stack.stop();
+        }
+        if let Some(cluster) = self.cluster.take() {
+            println!("dev: stopping PostgreSQL");
+            if let Err(error) = cluster.stop() {
+                eprintln!("dev: could not stop PostgreSQL: {error:#}");
+            }
+        }
+    }
+}
+
+/// Set by Ctrl-C (and SIGTERM); checked between start-up steps and while running.
+#[derive(Clone)]
+struct StopFlag(Arc<AtomicBool>);
+
+impl StopFlag {
+    fn install() -> Result<StopFlag> {
+        let flag = StopFlag(Arc::new(AtomicBool::new(false)));
+        let set = flag.0.clone();
+        ctrlc::set_handler(move || set.store(true, Ordering::SeqCst))
+            .context("installing the Ctrl-C handler")?;
+        Ok(flag)
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Stop starting things once Ctrl-C was pressed (the guard cleans up).
+    fn check(&self) -> Result<()> {
+        if self.is_set() {
+            bail!("interrupted");
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn run(args: DevArgs) -> Result<()> {
     if !args.no_setup {
         setup::run()?;
     }
-    let ports = ports()?;
-    let cluster = Cluster::dev(ports.db)?;
+    let configured = ports()?;
+    let api_port = args.api_port.unwrap_or(configured.api);
+    let db_port = args.db_port.unwrap_or(configured.db);
+    let web_port = args.web_port.unwrap_or(WEB_PORT);
+    let cluster = Cluster::dev(db_port)?;
     if args.reset {
         println!("dev: deleting the local database");
         cluster.destroy()?;
     }
+    // Find out now, with a clear message, rather than half-way through start-up.
+    if !cluster.is_running() {
+        ensure_free(db_port, "PostgreSQL", "--db-port")?;
+    }
+    ensure_free(api_port, "the Supabase stand-in", "--api-port")?;
+    if !args.no_web {
+        ensure_free(web_port, "the web app", "--web-port")?;
+    }
+    let stop = StopFlag::install()?;
+    let mut running = Running::default();
+
     let created = cluster.ensure_initialized()?;
     cluster.start()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .context("installing Ctrl-C handler")?;
-
-    let report = pg::load_schema(&cluster, true);
-    let report = match report {
-        Ok(report) => report,
-        Err(error) => {
-            cluster.stop().ok();
-            return Err(error);
-        }
-    };
+    running.cluster = Some(cluster.clone());
+    stop.check()?;
+    let report = pg::load_schema(&cluster, true)?;
     if created {
         println!("dev: created a new local database cluster");
     }
@@ -77,61 +159,65 @@ pub(crate) fn run(args: DevArgs) -> Result<()> {
     if report.seeded {
         println!("dev: loaded demo data from supabase/seed.sql");
     }
-    let options = StackOptions {
-        port: Some(ports.api),
-        data_dir: Some(paths::local().join("storage")),
-        ..StackOptions::default()
-    };
-    let mut stack = match Stack::start(&cluster, &options) {
-        Ok(stack) => stack,
-        Err(error) => {
-            cluster.stop().ok();
-            return Err(error);
-        }
-    };
-    let app_url = match serve_web_app(&stack) {
-        Ok(url) => url,
-        Err(error) => {
-            stack.stop();
-            cluster.stop().ok();
-            return Err(error);
-        }
-    };
-    print_status(&cluster, &stack);
-    println!("Open the app: {app_url}");
-    println!();
+    stop.check()?;
 
-    while !stop.load(Ordering::SeqCst) {
+    println!("dev: building and starting supabase-local");
+    let stack = Stack::start(
+        &cluster,
+        &StackOptions {
+            port: Some(api_port),
+            data_dir: Some(paths::local().join("storage")),
+            ..StackOptions::default()
+        },
+    )?;
+    let stack = running.stack.insert(stack);
+    stop.check()?;
+
+    let app_url = if args.no_web {
+        None
+    } else {
+        println!("dev: building the web app (the first build takes a few minutes)");
+        let dist = crate::web::build()?;
+        let config = crate::web::config_json(&stack.status.api_url, &stack.status.anon_key);
+        let port = crate::web::serve(&dist, web_port, config)?;
+        Some(format!("http://127.0.0.1:{port}"))
+    };
+    stop.check()?;
+
+    print_status(&cluster, stack, app_url.as_deref());
+    supervise(&stop, stack)
+    // `running` stops everything here, whatever the outcome.
+}
+
+/// Wait for Ctrl-C; a process that dies on its own ends the run with an error.
+fn supervise(stop: &StopFlag, stack: &mut Stack) -> Result<()> {
+    while !stop.is_set() {
         if !stack.is_running() {
-            eprintln!(
-                "dev: supabase-local stopped unexpectedly:\n{}",
+            bail!(
+                "supabase-local stopped unexpectedly; its last lines:\n{}",
                 crate::stack::tail(&stack.log)
             );
-            break;
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    println!("\ndev: stopping");
-    stack.stop();
-    cluster.stop()?;
+    println!("\ndev: Ctrl-C received");
     Ok(())
 }
 
-/// Build the browser app and serve it on the port of `auth.site_url` (8080), pointed at the
-/// local stack.
-fn serve_web_app(stack: &Stack) -> Result<String> {
-    println!("dev: building the web app (the first build takes a few minutes)");
-    let dist = crate::web::build()?;
-    let config = crate::web::config_json(&stack.status.api_url, &stack.status.anon_key);
-    let port = crate::web::serve(&dist, WEB_PORT, config)?;
-    Ok(format!("http://127.0.0.1:{port}"))
+/// Fail with a helpful message when something else listens on `port` already (often another
+/// engineer's `cargo xtask dev` on this machine).
+fn ensure_free(port: u16, what: &str, flag: &str) -> Result<()> {
+    match std::net::TcpListener::bind(("127.0.0.1", port)) {
+        Ok(_) => Ok(()),
+        Err(error) => bail!(
+            "port {port} for {what} is taken ({error}): is another `cargo xtask dev` running? \
+             Stop it, or pick another port with {flag} <port>"
+        ),
+    }
 }
 
-/// Where `cargo xtask dev` serves the web app: supabase/config.toml's auth.site_url.
-const WEB_PORT: u16 = 8080;
-
 /// What `supabase status` prints, so the same instructions work locally and against the CLI.
-fn print_status(cluster: &Cluster, stack: &Stack) {
+fn print_status(cluster: &Cluster, stack: &Stack, app_url: Option<&str>) {
     println!();
     println!("ScaleStream is running locally. Press Ctrl-C to stop.");
     println!();
@@ -141,7 +227,12 @@ fn print_status(cluster: &Cluster, stack: &Stack) {
     println!("service_role key: {}", stack.status.service_role_key);
     println!(" Publishable key: {}", stack.status.publishable_key);
     println!("      Secret key: {}", stack.status.secret_key);
-    println!("      supabase-local log: {}", stack.log.display());
+    println!("      JWT secret: {}", stack.status.jwt_secret);
+    if let Some(url) = app_url {
+        println!("         App URL: {url}");
+    }
+    println!();
+    println!("supabase-local log: {}", stack.log.display());
     println!();
     print_demo_users();
 }
@@ -161,4 +252,5 @@ fn print_demo_users() {
     for user in users {
         println!("  {user}");
     }
+    println!();
 }

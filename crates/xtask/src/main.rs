@@ -5,6 +5,7 @@
 //! - `test`:  run every test suite and print one `N passed, N failed` line.
 //! - `bench-*`: benchmarks (never part of `test`).
 
+mod bench_api;
 mod bench_db;
 mod cmd;
 mod dev;
@@ -35,6 +36,8 @@ enum Command {
     Test(test::TestArgs),
     /// Time a member's list queries under RLS on 100,000 transcripts (EXPLAIN + median/p95).
     BenchDb(bench_db::BenchDbArgs),
+    /// Requests per second and p50/p99 latency of the stand-in's REST and auth APIs on loopback.
+    BenchApi(bench_api::BenchApiArgs),
 }
 
 fn main() {
@@ -44,6 +47,7 @@ fn main() {
         Command::Dev(args) => dev::run(args),
         Command::Test(args) => test::run(args),
         Command::BenchDb(args) => bench_db::run(args),
+        Command::BenchApi(args) => bench_api::run(args),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");

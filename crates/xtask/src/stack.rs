@@ -22,6 +22,8 @@ pub(crate) struct StackOptions {
     pub(crate) rate_limits: bool,
     /// Where stored objects go; a fresh folder per stack when None.
     pub(crate) data_dir: Option<PathBuf>,
+    /// Run an optimised build (benchmarks); the debug build otherwise.
+    pub(crate) release: bool,
     /// More Edge Function folders to serve (the test-only functions of e2e/functions).
     pub(crate) extra_functions_dirs: Vec<PathBuf>,
 }
@@ -43,6 +45,9 @@ pub(crate) struct Stack {
     pub(crate) db_url: String,
     pub(crate) log: PathBuf,
     child: Child,
+    /// The stand-in's stdin: it stops when this closes, so it never outlives xtask, even
+    /// when xtask is killed (`--stop-on-stdin-eof`).
+    _lifeline: Option<std::process::ChildStdin>,
 }
 
 /// The folder cargo builds into (CARGO_TARGET_DIR or ./target).
@@ -57,21 +62,27 @@ pub(crate) fn deno() -> PathBuf {
     paths::root().join("node_modules/.bin/deno")
 }
 
-/// Build the stand-in binary.
-pub(crate) fn build() -> Result<PathBuf> {
+/// Build the stand-in binary (optimised when `release`).
+pub(crate) fn build(release: bool) -> Result<PathBuf> {
+    let mut arguments = vec!["build", "--quiet", "--package", "supabase-local"];
+    if release {
+        arguments.push("--release");
+    }
     Cmd::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["build", "--quiet", "--package", "supabase-local"])
+        .args(arguments)
         .current_dir(paths::root())
         .run()
         .context("building crates/supabase-local")?;
-    Ok(target_dir().join("debug/supabase-local"))
+    Ok(target_dir()
+        .join(if release { "release" } else { "debug" })
+        .join("supabase-local"))
 }
 
 impl Stack {
     /// Build and start the stand-in against `cluster` (whose schema must be loaded), and wait
     /// until it answers.
     pub(crate) fn start(cluster: &Cluster, options: &StackOptions) -> Result<Stack> {
-        let binary = build()?;
+        let binary = build(options.release)?;
         let port = match options.port {
             Some(port) => port,
             None => crate::pg::free_port()?,
@@ -113,12 +124,18 @@ impl Stack {
                     dir.as_os_str(),
                 ]
             }))
-            .stdin(Stdio::null())
+            .arg("--stop-on-stdin-eof")
+            .stdin(Stdio::piped())
             .stdout(log_file.try_clone()?)
             .stderr(log_file);
+        // Its own process group: a Ctrl-C in the terminal reaches only xtask, which stops the
+        // stand-in in order instead of both racing to exit. If xtask dies, the stand-in sees
+        // its stdin close and stops too.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
+        let lifeline = child.stdin.take();
         let deadline = Instant::now() + Duration::from_secs(60);
         let status = loop {
             if let Ok(text) = std::fs::read_to_string(&status_file)
@@ -146,6 +163,7 @@ impl Stack {
             db_url: cluster.url("postgres"),
             log,
             child,
+            _lifeline: lifeline,
         })
     }
 

@@ -44,25 +44,128 @@ pub(crate) fn config_json(supabase_url: &str, anon_key: &str) -> String {
     serde_json::json!({ "supabase_url": supabase_url, "supabase_anon_key": anon_key }).to_string()
 }
 
-/// A static file server for the built app, on 127.0.0.1: files from `dist`, `/config.json`
-/// from memory, and every other extension-less path answered with index.html (client-side
-/// routes). Runs on background threads until the process ends.
+/// What the static server answers besides the files.
+struct Site {
+    dist: PathBuf,
+    /// `/config.json`.
+    config: String,
+    /// The Content-Security-Policy sent with the HTML.
+    csp: String,
+}
+
+/// A static file server for the built app, on 127.0.0.1 (`port` 0: a free one): files from
+/// `dist`, `/config.json` from memory, and every other extension-less path answered with
+/// index.html (client-side routes). The HTML carries a strict Content-Security-Policy (see
+/// [`content_security_policy`]). Runs on background threads until the process ends.
 pub(crate) fn serve(dist: &Path, port: u16, config: String) -> Result<u16> {
     let listener = TcpListener::bind(("127.0.0.1", port))
         .with_context(|| format!("binding 127.0.0.1:{port}"))?;
     let port = listener.local_addr()?.port();
-    let dist = Arc::new(dist.to_path_buf());
-    let config = Arc::new(config);
+    let index = std::fs::read_to_string(dist.join("index.html")).with_context(|| {
+        format!(
+            "reading {}/index.html (build the app first)",
+            dist.display()
+        )
+    })?;
+    let supabase_url = serde_json::from_str::<serde_json::Value>(&config)
+        .ok()
+        .and_then(|value| value["supabase_url"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let site = Arc::new(Site {
+        dist: dist.to_path_buf(),
+        csp: content_security_policy(&index, &supabase_url),
+        config,
+    });
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let dist = dist.clone();
-            let config = config.clone();
+            let site = site.clone();
             std::thread::spawn(move || {
-                let _ = answer(stream, &dist, &config);
+                let _ = answer(stream, &site);
             });
         }
     });
     Ok(port)
+}
+
+/// The policy for the app: scripts only from the site itself plus trunk's inline start-up
+/// script (by its hash) and WebAssembly; styles only from the site's files (the app sets
+/// individual style properties through the CSSOM, which CSP allows); network only to the site
+/// and the Supabase project (HTTP and WebSocket). Injected markup — an inline `<script>`, an
+/// `onerror=` handler, a `javascript:` URL — is refused and reported as a
+/// `securitypolicyviolation` event, which the browser tests listen for. Deployments should send
+/// the same header (printed by `cargo xtask bench-web`).
+pub(crate) fn content_security_policy(index_html: &str, supabase_url: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut script_src = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
+    for script in inline_scripts(index_html) {
+        script_src.push(format!(
+            "'sha256-{}'",
+            base64(&Sha256::digest(script.as_bytes()))
+        ));
+    }
+    let mut connect_src = vec!["'self'".to_owned()];
+    let origin = supabase_url.trim_end_matches('/');
+    if !origin.is_empty() {
+        connect_src.push(origin.to_owned());
+        if let Some(rest) = origin.strip_prefix("https://") {
+            connect_src.push(format!("wss://{rest}"));
+        } else if let Some(rest) = origin.strip_prefix("http://") {
+            connect_src.push(format!("ws://{rest}"));
+        }
+    }
+    [
+        "default-src 'self'".to_owned(),
+        format!("script-src {}", script_src.join(" ")),
+        "style-src 'self'".to_owned(),
+        "img-src 'self' data:".to_owned(),
+        format!("connect-src {}", connect_src.join(" ")),
+        "object-src 'none'".to_owned(),
+        "base-uri 'none'".to_owned(),
+        "form-action 'self'".to_owned(),
+        "frame-ancestors 'none'".to_owned(),
+    ]
+    .join("; ")
+}
+
+/// The contents of the inline `<script>` elements of an HTML page (those without `src`).
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(body_len) = after[body_start..].find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            scripts.push(&after[body_start..body_start + body_len]);
+        }
+        rest = &after[body_start + body_len..];
+    }
+    scripts
+}
+
+/// Standard base64 with padding (CSP hash sources).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let value = chunk.iter().enumerate().fold(0u32, |acc, (index, byte)| {
+            acc | u32::from(*byte) << (16 - 8 * index)
+        });
+        for index in 0..4 {
+            if index <= chunk.len() {
+                out.push(ALPHABET[(value >> (18 - 6 * index) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -79,7 +182,7 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn answer(mut stream: TcpStream, dist: &Path, config: &str) -> std::io::Result<()> {
+fn answer(mut stream: TcpStream, site: &Site) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
@@ -106,7 +209,7 @@ fn answer(mut stream: TcpStream, dist: &Path, config: &str) -> std::io::Result<(
             &mut stream,
             200,
             "application/json",
-            config.as_bytes(),
+            site.config.as_bytes(),
             method == "HEAD",
         );
     }
@@ -127,14 +230,17 @@ fn answer(mut stream: TcpStream, dist: &Path, config: &str) -> std::io::Result<(
             method == "HEAD",
         );
     }
-    let mut file = dist.to_path_buf();
+    let mut file = site.dist.clone();
     for segment in &relative {
         file.push(segment);
     }
     if relative.is_empty() || (!file.is_file() && file.extension().is_none()) {
-        file = dist.join("index.html");
+        file = site.dist.join("index.html");
     }
     match std::fs::read(&file) {
+        Ok(bytes) if file.extension().is_some_and(|ext| ext == "html") => {
+            write_html(&mut stream, &bytes, &site.csp, method == "HEAD")
+        }
         Ok(bytes) => write_response(
             &mut stream,
             200,
@@ -150,6 +256,21 @@ fn answer(mut stream: TcpStream, dist: &Path, config: &str) -> std::io::Result<(
             method == "HEAD",
         ),
     }
+}
+
+/// The page, with its security headers.
+fn write_html(stream: &mut TcpStream, body: &[u8], csp: &str, head: bool) -> std::io::Result<()> {
+    write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Content-Security-Policy: {csp}\r\nX-Content-Type-Options: nosniff\r\n\
+         Referrer-Policy: no-referrer\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    if !head {
+        stream.write_all(body)?;
+    }
+    stream.flush()
 }
 
 fn write_response(
@@ -174,4 +295,36 @@ fn write_response(
         stream.write_all(body)?;
     }
     stream.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(&[0xfb, 0xff]), "+/8=");
+    }
+
+    #[test]
+    fn the_policy_allows_trunks_start_up_script_by_hash_only() {
+        let html = r#"<html><head><script type="module" src="/a.js"></script>
+            <script type="module">import init from '/web.js';await init();</script></head></html>"#;
+        assert_eq!(
+            inline_scripts(html),
+            vec!["import init from '/web.js';await init();"]
+        );
+        let policy = content_security_policy(html, "http://127.0.0.1:54321");
+        assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"));
+        assert!(!policy.contains("unsafe-inline"));
+        assert!(policy.contains("connect-src 'self' http://127.0.0.1:54321 ws://127.0.0.1:54321"));
+        assert!(
+            content_security_policy("", "https://x.supabase.co").contains("wss://x.supabase.co")
+        );
+    }
 }

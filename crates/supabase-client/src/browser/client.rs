@@ -3,12 +3,12 @@
 //! sign-out in other tabs, and sends REST, Functions and Storage requests as the user.
 
 use super::{fetch::send, local_storage, locks::with_lock, now_unix, upload::upload_with_progress};
-use crate::auth::{self, SignUpOutcome};
+use crate::auth::{self, SignUpOutcome, UrlAuth};
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::postgrest::{self, Query, QueryResult};
 use crate::request::HttpResponse;
-use crate::session::{RefreshDecision, Session, TICK_SECONDS, decide_refresh};
+use crate::session::{RefreshDecision, Session, TICK_SECONDS, User, decide_refresh};
 use crate::{functions, storage};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -112,6 +112,63 @@ impl Client {
             self.emit(AuthEvent::SignedIn);
         }
         Ok(outcome)
+    }
+
+    /// Pick up the session an e-mail link (sign-up confirmation, magic link) put in the URL
+    /// fragment when GoTrue redirected back to the app, then remove the tokens from the address
+    /// bar and history. `Ok(true)` when this signed the user in; the error when the link was
+    /// refused (expired, already used).
+    pub async fn detect_session_in_url(&self) -> Result<bool, Error> {
+        let Some(window) = web_sys::window() else {
+            return Ok(false);
+        };
+        let location = window.location();
+        let Some(found) = auth::parse_url_fragment(&location.hash().unwrap_or_default()) else {
+            return Ok(false);
+        };
+        let clean = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+        }
+        let (access_token, refresh_token, expires_in, expires_at, token_type) = match found {
+            UrlAuth::Refused(error) => return Err(error),
+            UrlAuth::Tokens {
+                access_token,
+                refresh_token,
+                expires_in,
+                expires_at,
+                token_type,
+                ..
+            } => (
+                access_token,
+                refresh_token,
+                expires_in,
+                expires_at,
+                token_type,
+            ),
+        };
+        let response = send(&auth::get_user(&self.inner.config, &access_token)).await?;
+        if !response.is_success() {
+            return Err(Error::from_response(&response));
+        }
+        let user: User = serde_json::from_slice(&response.body)
+            .map_err(|error| Error::Decode(error.to_string()))?;
+        let session = Session {
+            access_token,
+            token_type,
+            expires_in,
+            expires_at,
+            refresh_token,
+            user,
+        }
+        .normalised(now_unix());
+        self.store(Some(session));
+        self.emit(AuthEvent::SignedIn);
+        Ok(true)
     }
 
     /// Sign out this device. The local session is cleared even if the server is unreachable.

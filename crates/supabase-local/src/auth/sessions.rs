@@ -5,7 +5,7 @@ use super::error::{AuthError, code};
 use super::model::{AUTHENTICATED, User};
 use super::store::{self, LogoutScope};
 use super::tokens::{self, Refresh, SessionValidity};
-use super::user::authenticate;
+use super::user::{authenticate, bearer_claims};
 use super::{Client, blocking, connection, db_error, email_not_phone, parse_body, rate_limit};
 use crate::AppState;
 use axum::body::Bytes;
@@ -16,27 +16,23 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-type Tx<'a> = tokio_postgres::Transaction<'a>;
+type Tx<'a> = deadpool_postgres::Transaction<'a>;
 
-/// The access-token response (GoTrue's `AccessTokenResponse`) for a session, with `refresh`
-/// as its refresh token. Reads the user and the session's amr claims in `tx`.
+/// The access-token response (GoTrue's `AccessTokenResponse`) for `user`'s session, with
+/// `refresh` as its refresh token. Reads the session's amr claims in `tx`.
 pub(super) async fn token_response(
     state: &AppState,
     tx: &Tx<'_>,
-    user_id: Uuid,
+    user: &User,
     session_id: Uuid,
     refresh: &str,
 ) -> Result<Value, AuthError> {
     let failed = |error| db_error(state, "Database error granting user", error);
-    let user = store::user_by_id(tx, user_id, false)
-        .await
-        .map_err(failed)?
-        .ok_or_else(|| AuthError::bad_request(code::USER_NOT_FOUND, "User not found"))?;
     let amr = store::amr_claims(tx, session_id).await.map_err(failed)?;
     let now = crate::jwt::now_unix();
     let expires_in = i64::try_from(state.settings.auth.jwt_expiry.as_secs()).unwrap_or(3600);
     let claims = tokens::access_token_claims(&tokens::AccessTokenInput {
-        user: &user,
+        user,
         session_id,
         amr: &amr,
         issuer: &state.auth.inner.issuer,
@@ -69,7 +65,12 @@ pub(super) async fn issue_session(
         store::create_session(tx, user_id, method, client.ip, client.user_agent.as_deref())
             .await
             .map_err(failed)?;
-    let mut response = token_response(state, tx, user_id, session_id, &refresh).await?;
+    // Reloaded: the sign-in just updated `last_sign_in_at`.
+    let user = store::user_by_id(tx, user_id, false)
+        .await
+        .map_err(failed)?
+        .ok_or_else(|| AuthError::bad_request(code::USER_NOT_FOUND, "User not found"))?;
+    let mut response = token_response(state, tx, &user, session_id, &refresh).await?;
     if let Some((message, reasons)) = weak_password {
         response["weak_password"] = json!({"reasons": reasons, "message": message});
     }
@@ -217,7 +218,7 @@ async fn refresh_grant(state: &AppState, client: &Client, body: &[u8]) -> Result
         .await
         .map_err(failed)?
         .ok_or_else(not_found)?;
-    let now = store::now(&tx).await.map_err(failed)?;
+    let now = session.read_at;
     if user.is_banned(now) {
         return Err(refresh_error(
             code::USER_BANNED,
@@ -296,7 +297,7 @@ async fn refresh_grant(state: &AppState, client: &Client, body: &[u8]) -> Result
     )
     .await
     .map_err(failed)?;
-    let response = token_response(state, &tx, user.id, session_id, &issued).await?;
+    let response = token_response(state, &tx, &user, session_id, &issued).await?;
     tx.commit().await.map_err(failed)?;
     Ok(response)
 }
@@ -308,6 +309,7 @@ pub(super) async fn logout(
     headers: HeaderMap,
     client: Client,
 ) -> Result<StatusCode, AuthError> {
+    let claims = bearer_claims(&state, &headers)?;
     let scope = match query.get("scope").map(String::as_str) {
         None | Some("") | Some("global") => LogoutScope::Global,
         Some("local") => LogoutScope::Local,
@@ -321,7 +323,7 @@ pub(super) async fn logout(
     let failed = |error| db_error(&state, "Error logging out user", error);
     let mut connection = connection(&state).await?;
     let tx = connection.transaction().await.map_err(failed)?;
-    let caller = authenticate(&state, &tx, &headers).await?;
+    let caller = authenticate(&state, &tx, claims).await?;
     store::end_sessions(&tx, caller.user.id, caller.session_id, scope)
         .await
         .map_err(failed)?;

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-type Tx<'a> = tokio_postgres::Transaction<'a>;
+type Tx<'a> = deadpool_postgres::Transaction<'a>;
 
 /// The verified claims of the request's Bearer token, before any database lookup.
 pub(super) struct Claims {
@@ -48,15 +48,15 @@ pub(super) struct Caller {
     pub(super) claims: Value,
 }
 
-/// Authenticate the request (GoTrue's `requireAuthentication`): the token must verify, name
-/// an existing user in `sub`, and, when it carries a `session_id`, a session that still
-/// exists (so tokens of ended sessions stop working for the auth endpoints at once).
+/// Authenticate the request (GoTrue's `requireAuthentication`): the token (checked first,
+/// with [`bearer_claims`], before any database work) must name an existing user in `sub`,
+/// and, when it carries a `session_id`, a session that still exists (so tokens of ended
+/// sessions stop working for the auth endpoints at once).
 pub(super) async fn authenticate(
     state: &AppState,
     tx: &Tx<'_>,
-    headers: &HeaderMap,
+    Claims { claims }: Claims,
 ) -> Result<Caller, AuthError> {
-    let Claims { claims } = bearer_claims(state, headers)?;
     let sub = claims
         .get("sub")
         .and_then(Value::as_str)
@@ -107,10 +107,11 @@ pub(super) async fn get_user(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<axum::Json<Value>, AuthError> {
+    let claims = bearer_claims(&state, &headers)?;
     let failed = |error| db_error(&state, "Database error finding user", error);
     let mut connection = connection(&state).await?;
     let tx = connection.transaction().await.map_err(failed)?;
-    let caller = authenticate(&state, &tx, &headers).await?;
+    let caller = authenticate(&state, &tx, claims).await?;
     tx.commit().await.map_err(failed)?;
     if caller.claims.get("aud").and_then(Value::as_str) != Some(AUTHENTICATED) {
         return Err(AuthError::validation(
@@ -151,6 +152,7 @@ async fn run_update(
     client: &Client,
     body: &[u8],
 ) -> Result<Value, AuthError> {
+    let claims = bearer_claims(state, headers)?;
     let params: UserUpdate = parse_body(body)?;
     let new_email = match params.email.as_deref().filter(|email| !email.is_empty()) {
         Some(email) => Some(validate_email(email)?),
@@ -164,7 +166,7 @@ async fn run_update(
     let mut connection = connection(state).await?;
     let caller = {
         let tx = connection.transaction().await.map_err(failed)?;
-        let caller = authenticate(state, &tx, headers).await?;
+        let caller = authenticate(state, &tx, claims).await?;
         tx.commit().await.map_err(failed)?;
         caller
     };

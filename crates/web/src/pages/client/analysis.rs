@@ -6,6 +6,7 @@ mod progress;
 mod results;
 pub(crate) mod start;
 
+use super::use_client;
 use crate::app::supabase;
 use crate::components::charts::DistributionChart;
 use crate::components::report::{OutcomePhrases, Recommendations, SegmentCard};
@@ -24,6 +25,18 @@ use start::start_analysis;
 use std::collections::BTreeMap;
 use supabase_client::Error;
 use supabase_client::browser::Client;
+
+/// The Analysis tab of the client page (shown once the client is loaded).
+#[component]
+pub(crate) fn Analysis() -> impl IntoView {
+    let context = use_client();
+    // Only a different client starts the tab afresh (not a refetch of the same one).
+    let id = Memo::new(move |_| context.get().map(|client| client.id));
+    move || {
+        id.get()
+            .map(|client_id| view! { <AnalysisTab client_id=client_id/> })
+    }
+}
 
 #[component]
 pub(crate) fn AnalysisTab(client_id: String) -> impl IntoView {

@@ -9,6 +9,7 @@ mod parser;
 mod uploader;
 pub(crate) mod viewer;
 
+use super::use_client;
 use crate::app::supabase;
 use crate::model::transcripts::TranscriptRow;
 use leptos::prelude::*;
@@ -16,6 +17,19 @@ use library::{Library, load_analyzed, load_rows};
 use std::collections::BTreeSet;
 use supabase_client::Error;
 use uploader::UploadPanel;
+
+/// The Transcripts tab of the client page (shown once the client is loaded).
+#[component]
+pub(crate) fn Transcripts() -> impl IntoView {
+    let context = use_client();
+    // Only a different client starts the tab afresh (not a refetch of the same one).
+    let ids = Memo::new(move |_| context.get().map(|client| (client.id, client.agency_id)));
+    move || {
+        ids.get().map(|(client_id, agency_id)| {
+            view! { <TranscriptsTab client_id=client_id agency_id=agency_id/> }
+        })
+    }
+}
 
 /// The tab for one client (`agency_id` names the client's Storage folder).
 #[component]

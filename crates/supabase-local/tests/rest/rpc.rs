@@ -1,0 +1,247 @@
+//! /rpc: named arguments by POST and GET, defaults, overload lookup, the response shapes of
+//! scalar / composite / set-returning / void functions, read-only transactions, raised errors,
+//! and the transaction settings a function sees.
+
+use crate::support::*;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn scalar_composite_set_and_void_shapes() {
+    let harness = Harness::start().await;
+    let a = As::User(USER_A);
+    let sum = harness.rpc(&a, "add", r#"{"a": 1, "b": 2}"#).await;
+    assert_eq!(sum.status, StatusCode::OK, "{}", sum.text);
+    assert_eq!(sum.text, "3");
+    let by_get = harness.get(&a, "/rest/v1/rpc/add?a=40&b=2").await;
+    assert_eq!(by_get.text, "42");
+    assert_eq!(
+        harness.rpc(&a, "greet", "{}").await.json(),
+        json!("hello world")
+    );
+    assert_eq!(
+        harness.rpc(&a, "greet", r#"{"name": "Ada"}"#).await.json(),
+        json!("hello Ada")
+    );
+    let no_body = harness
+        .send(&a, Method::POST, "/rest/v1/rpc/greet", &[], None)
+        .await;
+    assert_eq!(no_body.json(), json!("hello world"));
+    assert_eq!(
+        harness
+            .rpc(&a, "echo", r#"{"x": [1, {"y": null}]}"#)
+            .await
+            .json(),
+        json!({"x": [1, {"y": null}]})
+    );
+    assert_eq!(
+        harness.rpc(&a, "first_label", "{}").await.json(),
+        json!({"id": 1, "name": "hot"})
+    );
+    assert_eq!(
+        harness.rpc(&a, "client_totals", "{}").await.json(),
+        json!([{"agency_id": 1, "total": 12}])
+    );
+    assert_eq!(
+        harness.get(&a, "/rest/v1/rpc/numbers?n=3").await.json(),
+        json!([1, 2, 3])
+    );
+    let void = harness
+        .rpc(
+            &As::Service,
+            "rename_client",
+            r#"{"client_id": 9999, "new_name": "x"}"#,
+        )
+        .await;
+    assert_eq!(void.status, StatusCode::NO_CONTENT, "{}", void.text);
+    assert!(void.text.is_empty());
+    let head = harness
+        .send(&a, Method::HEAD, "/rest/v1/rpc/numbers?n=3", &[], None)
+        .await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(head.text.is_empty());
+}
+
+#[tokio::test]
+async fn set_returning_functions_filter_order_page_and_embed() {
+    let harness = Harness::start().await;
+    let a = As::User(USER_A);
+    let reply = harness
+        .send(
+            &a,
+            Method::GET,
+            "/rest/v1/rpc/search_clients?term=o&select=id,name,agencies(name)&active=is.true&order=id.desc&limit=2",
+            &[("prefer", "count=exact")],
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::PARTIAL_CONTENT, "{}", reply.text);
+    assert_eq!(
+        reply.json(),
+        json!([
+            {"id": 11, "name": "Kilo", "agencies": {"name": "Acme"}},
+            {"id": 8, "name": "Hotel", "agencies": {"name": "Acme"}}
+        ])
+    );
+    // Bravo, Echo, Golf, Hotel, Kilo (Foxtrot's active is null).
+    assert_eq!(reply.header("content-range"), Some("0-1/5"));
+    // POST with a filter in the query string.
+    let posted = harness
+        .send(
+            &a,
+            Method::POST,
+            "/rest/v1/rpc/search_clients?select=id&id=lt.3",
+            &[],
+            Some(r#"{"term": "a"}"#),
+        )
+        .await;
+    assert_eq!(ids(&posted.json()), [1, 2]);
+    // RLS applies inside the function: B's clients match "Globex" but A sees none.
+    assert_eq!(
+        harness
+            .rpc(&a, "search_clients", r#"{"term": "Globex"}"#)
+            .await
+            .json(),
+        json!([])
+    );
+    let single = harness
+        .send(
+            &a,
+            Method::POST,
+            "/rest/v1/rpc/search_clients?select=name",
+            &[("accept", "application/vnd.pgrst.object+json")],
+            Some(r#"{"term": "Alpha"}"#),
+        )
+        .await;
+    assert_eq!(single.json(), json!({"name": "Alpha"}));
+}
+
+#[tokio::test]
+async fn lookup_errors_and_verbs() {
+    let harness = Harness::start().await;
+    let a = As::User(USER_A);
+    let unknown = harness.rpc(&a, "serch_clients", r#"{"term": "a"}"#).await;
+    unknown.assert_error(StatusCode::NOT_FOUND, "PGRST202");
+    assert_eq!(
+        unknown.json()["message"],
+        "Could not find the function rest_test.serch_clients(term) in the schema cache"
+    );
+    assert_eq!(
+        unknown.json()["details"],
+        "Searched for the function rest_test.serch_clients with parameter term or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache."
+    );
+    assert_eq!(
+        unknown.json()["hint"],
+        "Perhaps you meant to call the function rest_test.search_clients"
+    );
+    let wrong_arguments = harness.rpc(&a, "add", r#"{"a": 1, "c": 2}"#).await;
+    assert_eq!(wrong_arguments.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        wrong_arguments.json()["hint"],
+        "Perhaps you meant to call the function rest_test.add(a, b)"
+    );
+    let verb = harness
+        .send(&a, Method::PATCH, "/rest/v1/rpc/add", &[], Some("{}"))
+        .await;
+    verb.assert_error(StatusCode::METHOD_NOT_ALLOWED, "PGRST101");
+    assert_eq!(verb.json()["message"], "Cannot use the PATCH method on RPC");
+    // GET runs read-only: a writing function fails with 25006 → 405.
+    let read_only = harness
+        .get(
+            &As::Service,
+            "/rest/v1/rpc/rename_client?client_id=1&new_name=x",
+        )
+        .await;
+    assert_eq!(
+        read_only.status,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "{}",
+        read_only.text
+    );
+    assert_eq!(read_only.error_code(), "25006");
+    // Arguments come from an object: an array names none, so `add` is not found.
+    let bad_body = harness.rpc(&a, "add", "[1, 2]").await;
+    assert_eq!(bad_body.error_code(), "PGRST202");
+    let invalid = harness.rpc(&a, "add", "{oops").await;
+    assert_eq!(invalid.error_code(), "PGRST102");
+}
+
+#[tokio::test]
+async fn raised_errors_map_to_statuses() {
+    let harness = Harness::start().await;
+    for (code, status) in [
+        ("P0001", 400),
+        ("PT402", 402),
+        ("PT418", 418),
+        ("23505", 409),
+        ("42501", 403),
+        ("57014", 500),
+        ("53300", 503),
+        ("22023", 400),
+    ] {
+        let reply = harness
+            .rpc(
+                &As::User(USER_A),
+                "fail_with",
+                &format!(r#"{{"code": "{code}", "message": "boom"}}"#),
+            )
+            .await;
+        assert_eq!(reply.status.as_u16(), status, "{code}: {}", reply.text);
+        assert_eq!(
+            reply.json(),
+            json!({"code": code, "message": "boom", "details": "some detail", "hint": "some hint"})
+        );
+    }
+    let anon = harness
+        .rpc(&As::Anon, "fail_with", r#"{"code": "42501"}"#)
+        .await;
+    assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn functions_see_the_postgrest_transaction_settings() {
+    let harness = Harness::start().await;
+    let user = harness
+        .send(
+            &As::User(USER_A),
+            Method::POST,
+            "/rest/v1/rpc/whoami",
+            &[("prefer", "timezone=America/New_York")],
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(user.status, StatusCode::OK, "{}", user.text);
+    assert_eq!(
+        user.json(),
+        json!({
+            "role": "authenticated",
+            "uid": USER_A,
+            "method": "POST",
+            "path": "/rpc/whoami",
+            "search_path": "\"rest_test\", \"public\", \"extensions\"",
+            "timeout": "8s",
+            "claims_role": "authenticated",
+            "timezone": "America/New_York",
+            "read_only": "on"
+        })
+    );
+    let anon = harness.get(&As::Anon, "/rest/v1/rpc/whoami").await;
+    let anon = anon.json();
+    assert_eq!(anon["role"], "anon");
+    assert_eq!(anon["uid"], json!(null));
+    assert_eq!(anon["timeout"], "3s");
+    assert_eq!(anon["claims_role"], "anon");
+    assert_eq!(anon["method"], "GET");
+    assert_eq!(anon["read_only"], "on");
+}
+
+#[tokio::test]
+async fn response_headers_and_status_from_the_database() {
+    let harness = Harness::start().await;
+    let reply = harness
+        .get(&As::User(USER_A), "/rest/v1/rpc/with_headers")
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED);
+    assert_eq!(reply.header("x-custom"), Some("yes"));
+    assert_eq!(reply.text, "1");
+}
