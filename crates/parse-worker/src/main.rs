@@ -11,6 +11,9 @@
 //! Only this crate and `engine` are in the worker's Wasm; the page's own bundle does not carry
 //! the engine's parsers.
 
+// Natively only the protocol is built (for its tests): the worker itself is wasm32-only.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
 mod protocol;
 
 #[cfg(target_arch = "wasm32")]
