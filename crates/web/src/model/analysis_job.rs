@@ -102,12 +102,18 @@ pub(crate) fn topic(job_id: &str) -> String {
 }
 
 /// The `analyze` function's body to start a job: all not-yet-analyzed transcripts, or a
-/// chosen batch.
-pub(crate) fn start_body(client_id: &str, transcript_ids: Option<&[String]>) -> Value {
-    match transcript_ids {
-        Some(ids) => json!({ "client_id": client_id, "transcript_ids": ids }),
-        None => json!({ "client_id": client_id }),
+/// chosen batch. `idempotency_key` is made once per click: a retry with it answers the same
+/// job and counts nothing twice.
+pub(crate) fn start_body(
+    client_id: &str,
+    transcript_ids: Option<&[String]>,
+    idempotency_key: &str,
+) -> Value {
+    let mut body = json!({ "client_id": client_id, "idempotency_key": idempotency_key });
+    if let Some(ids) = transcript_ids {
+        body["transcript_ids"] = json!(ids);
     }
+    body
 }
 
 /// The `analyze` function's body to cancel or resume a job.
@@ -467,10 +473,13 @@ mod tests {
 
     #[test]
     fn function_bodies() {
-        assert_eq!(start_body("c", None), json!({"client_id": "c"}));
         assert_eq!(
-            start_body("c", Some(&["t1".to_owned()])),
-            json!({"client_id": "c", "transcript_ids": ["t1"]})
+            start_body("c", None, "k1"),
+            json!({"client_id": "c", "idempotency_key": "k1"})
+        );
+        assert_eq!(
+            start_body("c", Some(&["t1".to_owned()]), "k2"),
+            json!({"client_id": "c", "transcript_ids": ["t1"], "idempotency_key": "k2"})
         );
         assert_eq!(
             action_body("j", "cancel"),

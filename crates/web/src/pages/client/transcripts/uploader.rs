@@ -317,7 +317,7 @@ enum Correction {
 }
 
 /// A fresh lower-case uuid (v4) from the browser.
-fn new_uuid() -> String {
+pub(crate) fn new_uuid() -> String {
     web_sys::window()
         .and_then(|window| window.crypto().ok())
         .map(|crypto| crypto.random_uuid())

@@ -95,7 +95,7 @@ fn Loaded(
     } = found;
     let Some(transcript) = canonical else {
         return view! {
-            <h1 class="page-title">{row.file_name.clone()}</h1>
+            <h2 class="page-title">{row.file_name.clone()}</h2>
             <div class="notice notice--warning">
                 <p>{match &row.parse_error {
                     Some(error) => format!("This file could not be read: {error}"),
@@ -139,7 +139,7 @@ fn Loaded(
         request_animation_frame(move || focus_turn(index, 10));
     }
     view! {
-        <h1 class="page-title viewer__title">{row.file_name.clone()}</h1>
+        <h2 class="page-title viewer__title">{row.file_name.clone()}</h2>
         <p class="viewer__facts muted">{facts}</p>
         <Speakers speakers=row.speakers.clone()/>
         <Download file_name=row.file_name.clone() storage_path=storage_path api=api/>
