@@ -232,8 +232,15 @@ test('admin API: create, read and delete users with the service role only', asyn
   const read = await api(`/auth/v1/admin/users/${created.id}`, { key: env.serviceRoleKey, headers: VERSION });
   assert.equal(read.status, 200);
   assert.equal(read.body.id, created.id);
+  const device = await signedInClient({ email: created.email, password: created.password });
   const removed = await api(`/auth/v1/admin/users/${created.id}`, { method: 'DELETE', key: env.serviceRoleKey, headers: VERSION });
   assert.equal(removed.status, 200);
   const signIn = await anonClient().auth.signInWithPassword({ email: created.email, password: created.password });
   assert.equal(signIn.error?.code, 'invalid_credentials');
+  // A session of the deleted user: its access token (valid until exp) names no user, and
+  // its refresh token went with the user's sessions.
+  const orphan = await getUserRaw(device.session.access_token);
+  assert.equal(orphan.status, 403);
+  assert.equal(orphan.body.code, 'user_not_found');
+  assert.equal((await refresh(device.session.refresh_token)).body.code, 'refresh_token_not_found');
 });

@@ -60,6 +60,11 @@ test('sign-up with confirmations off returns a session with GoTrue claims', asyn
   assert.ok(user.email_confirmed_at && user.confirmed_at);
 
   const claims = jwtClaims(session.access_token);
+  // Exactly GoTrue's claims (contract §2.2): RLS and clients read them, nothing else is added.
+  assert.deepEqual(Object.keys(claims).sort(), [
+    'aal', 'amr', 'app_metadata', 'aud', 'email', 'exp', 'iat', 'is_anonymous', 'iss', 'phone',
+    'role', 'session_id', 'sub', 'user_metadata',
+  ]);
   assert.equal(claims.sub, user.id);
   assert.equal(claims.aud, 'authenticated');
   assert.equal(claims.role, 'authenticated');

@@ -221,7 +221,17 @@ fn print_status(cluster: &Cluster, stack: &Stack, app_url: Option<&str>) {
     println!();
     println!("ScaleStream is running locally. Press Ctrl-C to stop.");
     println!();
-    println!("         API URL: {}", stack.status.api_url);
+    let api = &stack.status.api_url;
+    println!("         API URL: {api}");
+    println!("        REST URL: {api}/rest/v1");
+    println!(
+        "    Realtime URL: {}/realtime/v1",
+        api.replacen("http", "ws", 1)
+    );
+    println!(
+        "   Functions URL: {api}/functions/v1 ({})",
+        functions_line()
+    );
     println!("          DB URL: {}", cluster.url(OWNER));
     println!("        anon key: {}", stack.status.anon_key);
     println!("service_role key: {}", stack.status.service_role_key);
@@ -235,6 +245,37 @@ fn print_status(cluster: &Cluster, stack: &Stack, app_url: Option<&str>) {
     println!("supabase-local log: {}", stack.log.display());
     println!();
     print_demo_users();
+}
+
+/// The Edge Functions the stand-in serves: the folders of supabase/functions with an entry
+/// point (as crates/supabase-local/src/functions/catalog.rs finds them; `_shared` and other
+/// `_` folders are code, not functions).
+fn functions_line() -> String {
+    let dir = paths::supabase().join("functions");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| {
+            [
+                "index.ts",
+                "index.js",
+                "index.mjs",
+                "index.tsx",
+                "index.jsx",
+            ]
+            .iter()
+            .any(|file| entry.path().join(file).is_file())
+        })
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| !name.starts_with('_'))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        "no functions in supabase/functions yet".to_owned()
+    } else {
+        format!("serving {}", names.join(", "))
+    }
 }
 
 /// The demo users, from the comment block at the top of supabase/seed.sql (`-- demo user: …`),

@@ -2,6 +2,8 @@
 //! rotation, racing sign-ups, session limits.
 
 use crate::harness::{Stand, settings, unique_email};
+use axum::body::Body;
+use axum::http::Method;
 use axum::http::StatusCode;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -87,23 +89,13 @@ async fn racing_sign_ups_create_one_user() {
             StatusCode::UNPROCESSABLE_ENTITY
         ]
     );
-    let sql = stand.sql().await;
-    let users: i64 = sql
-        .query_one(
-            "select count(*) from auth.users where email = $1",
-            &[&email],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    let identities: i64 = sql
-        .query_one(
+    let users = stand.users_with_email(&email).await;
+    let identities = stand
+        .count(
             "select count(*) from auth.identities i join auth.users u on u.id = i.user_id where u.email = $1",
             &[&email],
         )
-        .await
-        .unwrap()
-        .get(0);
+        .await;
     assert_eq!((users, identities), (1, 1));
 }
 
@@ -198,5 +190,435 @@ async fn reuse_after_the_interval_revokes_every_token_of_the_session() {
             stand.refresh(token).await.body["code"],
             "refresh_token_already_used"
         );
+    }
+}
+
+#[tokio::test]
+async fn with_sign_ups_disabled_sign_up_is_422_and_creates_no_user() {
+    let mut settings = settings(None);
+    settings.auth.enable_signup = false;
+    let stand = Stand::start(settings).await;
+    let email = unique_email("no-signups");
+    let refused = stand
+        .auth_post(
+            "/signup",
+            None,
+            &json!({"email": email, "password": "a-strong-test-password-42"}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.body,
+        json!({"code": "signup_disabled", "message": "Signups not allowed for this instance"})
+    );
+    assert_eq!(refused.headers["x-sb-error-code"], "signup_disabled");
+    assert_eq!(refused.headers["x-supabase-api-version"], "2024-01-01");
+    assert_eq!(stand.users_with_email(&email).await, 0);
+    let offered = stand
+        .send(Method::GET, "/auth/v1/settings", &[], Body::empty())
+        .await;
+    assert_eq!(offered.body["disable_signup"], true);
+    // The admin API still creates users (as GoTrue's does), and they sign in.
+    let (_, _, session) = stand.signed_in_user("admin-made").await;
+    assert!(session["access_token"].is_string());
+}
+
+#[tokio::test]
+async fn rate_limits_count_sign_in_and_refresh_together_and_sign_ups_apart() {
+    let mut settings = settings(None);
+    // One request per 5 minutes refills nothing while the test runs (bcrypt makes the sign-ins
+    // take seconds); the burst is GoTrue's 30 whatever the rate.
+    settings.auth.rate_limit_token_refresh = Some(1);
+    settings.auth.rate_limit_sign_in_sign_ups = Some(1);
+    let stand = Stand::start(settings).await;
+    // In-process requests have no peer address: they all count as one loopback client.
+    let (email, password, session) = stand.signed_in_user("limited").await;
+    let mut refresh_token = session["refresh_token"].as_str().unwrap().to_owned();
+    // 1 sign-in above, then 14 refreshes and 15 wrong passwords: 30, the burst.
+    for _ in 0..14 {
+        let answer = stand.refresh(&refresh_token).await;
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        refresh_token = answer.body["refresh_token"].as_str().unwrap().to_owned();
+    }
+    for _ in 0..15 {
+        let answer = stand.sign_in(&email, "not-the-password-at-all").await;
+        assert_eq!(answer.body["code"], "invalid_credentials");
+    }
+    let limited = stand.refresh(&refresh_token).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        limited.body,
+        json!({"code": "over_request_rate_limit", "message": "Request rate limit reached"})
+    );
+    assert_eq!(
+        limited.headers["x-sb-error-code"],
+        "over_request_rate_limit"
+    );
+    // The right password does not get past the limit either.
+    assert_eq!(
+        stand.sign_in(&email, &password).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The refused refresh did not use the token up: the database still holds it unrevoked.
+    let revoked: bool = stand
+        .sql()
+        .await
+        .query_one(
+            "select revoked from auth.refresh_tokens where token = $1",
+            &[&refresh_token],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(!revoked);
+
+    // Sign-ups have their own bucket of 30 (weak passwords: refused before any hashing).
+    for attempt in 1..=30 {
+        let answer = stand
+            .auth_post(
+                "/signup",
+                None,
+                &json!({"email": unique_email("burst"), "password": "short"}),
+            )
+            .await;
+        assert_eq!(answer.body["code"], "weak_password", "attempt {attempt}");
+    }
+    let limited = stand
+        .auth_post(
+            "/signup",
+            None,
+            &json!({"email": unique_email("burst"), "password": "a-strong-test-password-42"}),
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.body["code"], "over_request_rate_limit");
+}
+
+#[tokio::test]
+async fn a_deleted_users_tokens_are_refused() {
+    let stand = Stand::start(settings(None)).await;
+    let (email, password, session) = stand.signed_in_user("deleted").await;
+    let access = session["access_token"].as_str().unwrap();
+    let refresh_token = session["refresh_token"].as_str().unwrap();
+    let id = session["user"]["id"].as_str().unwrap();
+    let service = stand.state.keys.service_role.clone();
+    let removed = stand
+        .send(
+            Method::DELETE,
+            &format!("/auth/v1/admin/users/{id}"),
+            &[("apikey", &service)],
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::OK, "{:?}", removed.body);
+
+    // The access token still verifies (it lives until exp), but names a user that is gone.
+    let read = stand.get_user(access).await;
+    assert_eq!(read.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        read.body,
+        json!({"code": "user_not_found", "message": "User from sub claim in JWT does not exist"})
+    );
+    let update = stand
+        .put_user(
+            access,
+            Body::from(json!({"data": {"back": true}}).to_string()),
+        )
+        .await;
+    assert_eq!(update.status, StatusCode::FORBIDDEN);
+    assert_eq!(update.body["code"], "user_not_found");
+    // Sessions and refresh tokens went with the user.
+    let refreshed = stand.refresh(refresh_token).await;
+    assert_eq!(refreshed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refreshed.body["code"], "refresh_token_not_found");
+    assert_eq!(
+        stand.sign_in(&email, &password).await.body["code"],
+        "invalid_credentials"
+    );
+    let left = stand
+        .count(
+            "select (select count(*) from auth.sessions where user_id = $1::text::uuid) \
+                  + (select count(*) from auth.identities where user_id = $1::text::uuid)",
+            &[&id],
+        )
+        .await;
+    assert_eq!(left, 0);
+}
+
+/// The claims of a JWT, without verifying it (the tests compare them).
+fn claims_of(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("three parts");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+#[tokio::test]
+async fn access_tokens_carry_exactly_gotrues_claims_and_refresh_keeps_the_session() {
+    let stand = Stand::start(settings(None)).await;
+    let (email, _, session) = stand.signed_in_user("claims").await;
+    let access = session["access_token"].as_str().unwrap();
+    let header = claims_of(&format!("x.{}", access.split('.').next().unwrap()));
+    assert_eq!(header, json!({"alg": "HS256", "typ": "JWT"}), "no kid");
+    let claims = claims_of(access);
+    let names: BTreeSet<&str> = claims
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        names,
+        BTreeSet::from([
+            "aal",
+            "amr",
+            "app_metadata",
+            "aud",
+            "email",
+            "exp",
+            "iat",
+            "is_anonymous",
+            "iss",
+            "phone",
+            "role",
+            "session_id",
+            "sub",
+            "user_metadata",
+        ])
+    );
+    let user_id = session["user"]["id"].as_str().unwrap();
+    let iat = claims["iat"].as_i64().unwrap();
+    assert_eq!(claims["exp"].as_i64().unwrap() - iat, 3600);
+    assert_eq!(claims["sub"], user_id);
+    assert_eq!(claims["aud"], "authenticated");
+    assert_eq!(claims["role"], "authenticated");
+    assert_eq!(claims["email"], email.as_str());
+    assert_eq!(claims["phone"], "");
+    assert_eq!(claims["aal"], "aal1");
+    assert_eq!(claims["is_anonymous"], false);
+    assert_eq!(
+        claims["iss"],
+        format!("{}/auth/v1", stand.state.settings.public_url)
+    );
+    assert_eq!(
+        claims["app_metadata"],
+        json!({"provider": "email", "providers": ["email"]})
+    );
+    assert_eq!(
+        claims["amr"],
+        json!([{"method": "password", "timestamp": claims["amr"][0]["timestamp"]}])
+    );
+    // session_id is the auth.sessions row of this sign-in.
+    let session_id: uuid::Uuid = stand
+        .sql()
+        .await
+        .query_one(
+            "select session_id from auth.refresh_tokens where token = $1",
+            &[&session["refresh_token"].as_str().unwrap()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(claims["session_id"], session_id.to_string());
+
+    // A refresh: same session and sign-in method and time, new expiry.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let refreshed = stand
+        .refresh(session["refresh_token"].as_str().unwrap())
+        .await;
+    assert_eq!(refreshed.status, StatusCode::OK);
+    let after = claims_of(refreshed.body["access_token"].as_str().unwrap());
+    assert_eq!(after["session_id"], claims["session_id"]);
+    assert_eq!(after["amr"], claims["amr"]);
+    assert!(after["iat"].as_i64().unwrap() > iat);
+    assert_eq!(refreshed.body["expires_in"], 3600);
+    assert_eq!(
+        refreshed.body["expires_at"], after["exp"],
+        "expires_at is the token's exp"
+    );
+}
+
+#[tokio::test]
+async fn sessions_record_the_client_and_end_at_not_after_or_a_ban() {
+    let stand = Stand::start(settings(None)).await;
+    let (email, password, session) = stand.signed_in_user("bookkeeping").await;
+    let first = session["refresh_token"].as_str().unwrap();
+    let sql = stand.sql().await;
+    let session_row = async |token: &str| {
+        let row = sql
+            .query_one(
+                "select s.user_agent, s.refreshed_at is not null, s.aal::text \
+                 from auth.sessions s join auth.refresh_tokens r on r.session_id = s.id \
+                 where r.token = $1",
+                &[&token],
+            )
+            .await
+            .unwrap();
+        (
+            row.get::<_, Option<String>>(0),
+            row.get::<_, bool>(1),
+            row.get::<_, String>(2),
+        )
+    };
+    assert_eq!(session_row(first).await, (None, false, "aal1".to_owned()));
+    // A refresh from a browser: the session remembers when and with what.
+    let refreshed = stand
+        .send(
+            Method::POST,
+            "/auth/v1/token?grant_type=refresh_token",
+            &[
+                ("content-type", "application/json"),
+                ("user-agent", "Mozilla/5.0 (test)"),
+            ],
+            Body::from(json!({"refresh_token": first}).to_string()),
+        )
+        .await;
+    assert_eq!(refreshed.status, StatusCode::OK, "{:?}", refreshed.body);
+    let second = refreshed.body["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        session_row(&second).await,
+        (
+            Some("Mozilla/5.0 (test)".to_owned()),
+            true,
+            "aal1".to_owned()
+        )
+    );
+
+    // A session past its not_after ends at the next refresh.
+    sql.execute(
+        "update auth.sessions set not_after = now() - interval '1 second' \
+         where id = (select session_id from auth.refresh_tokens where token = $1)",
+        &[&second],
+    )
+    .await
+    .unwrap();
+    let ended = stand.refresh(&second).await;
+    assert_eq!(ended.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        ended.body,
+        json!({"code": "session_expired", "message": "Invalid Refresh Token: Session Expired"})
+    );
+
+    // A banned user neither signs in nor refreshes; the ban lifting lets them back in.
+    let (_, _, other) = stand.signed_in_user("banned").await;
+    let other_token = other["refresh_token"].as_str().unwrap();
+    sql.execute(
+        "update auth.users set banned_until = now() + interval '1 hour' \
+         where id in ($1::text::uuid, $2::text::uuid)",
+        &[
+            &session["user"]["id"].as_str().unwrap(),
+            &other["user"]["id"].as_str().unwrap(),
+        ],
+    )
+    .await
+    .unwrap();
+    let banned = stand.sign_in(&email, &password).await;
+    assert_eq!(banned.status, StatusCode::BAD_REQUEST);
+    assert_eq!(banned.body["code"], "user_banned");
+    let banned = stand.refresh(other_token).await;
+    assert_eq!(banned.status, StatusCode::BAD_REQUEST);
+    assert_eq!(banned.body["code"], "user_banned");
+    sql.execute(
+        "update auth.users set banned_until = now() - interval '1 second' where email = $1",
+        &[&email],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        stand.sign_in(&email, &password).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn deeply_nested_json_is_400_bad_json_without_harm() {
+    let stand = Stand::start(settings(None)).await;
+    let (_, _, session) = stand.signed_in_user("deep").await;
+    let access = session["access_token"].as_str().unwrap();
+    // 10,000 levels of nesting: the parser refuses it (no stack overflow, no partial user).
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let email = unique_email("deep");
+    let sign_up = format!(
+        r#"{{"email":"{email}","password":"a-strong-test-password-42","data":{{"x":{deep}}}}}"#
+    );
+    let refused = stand
+        .send(
+            Method::POST,
+            "/auth/v1/signup",
+            &[
+                ("content-type", "application/json"),
+                ("x-supabase-api-version", "2024-01-01"),
+            ],
+            Body::from(sign_up),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.body["code"], "bad_json");
+    assert_eq!(stand.users_with_email(&email).await, 0);
+
+    let update = stand
+        .put_user(access, Body::from(format!(r#"{{"data":{{"x":{deep}}}}}"#)))
+        .await;
+    assert_eq!(update.status, StatusCode::BAD_REQUEST);
+    assert_eq!(update.body["code"], "bad_json");
+    let read = stand.get_user(access).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(
+        read.body["user_metadata"].get("x").is_none(),
+        "{:?}",
+        read.body
+    );
+}
+
+#[tokio::test]
+async fn the_minimum_password_length_comes_from_config_toml() {
+    // Without the setting GoTrue's default of 6 applies; the repository sets 12.
+    let without = crate::harness::REPOSITORY_CONFIG
+        .lines()
+        .filter(|line| !line.starts_with("minimum_password_length"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(
+        without,
+        crate::harness::REPOSITORY_CONFIG,
+        "the line was there"
+    );
+    for (config, minimum, long_enough) in [
+        (without.as_str(), 6, "zq7#vL"),
+        (crate::harness::REPOSITORY_CONFIG, 12, "zq7#vLw2!pRt"),
+    ] {
+        let stand = Stand::start(crate::harness::settings_from(config, None)).await;
+        let short = &long_enough[..long_enough.len() - 1];
+        let refused = stand
+            .auth_post(
+                "/signup",
+                None,
+                &json!({"email": unique_email("length"), "password": short}),
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{minimum}"
+        );
+        assert_eq!(
+            refused.body,
+            json!({
+                "code": "weak_password",
+                "message": format!("Password should be at least {minimum} characters."),
+                "weak_password": {"reasons": ["length"]}
+            })
+        );
+        let accepted = stand
+            .auth_post(
+                "/signup",
+                None,
+                &json!({"email": unique_email("length"), "password": long_enough}),
+            )
+            .await;
+        assert_eq!(accepted.status, StatusCode::OK, "{:?}", accepted.body);
+        assert!(accepted.body["access_token"].is_string());
     }
 }

@@ -236,3 +236,140 @@ fn forged_service_role_token() -> String {
         "exp": supabase_local::jwt::now_unix() + 600
     }))
 }
+
+/// POST /auth/v1/admin/users (service role only) with the given headers: the status tells
+/// which role the gateway let through.
+async fn create_user_as(stand: &Stand, headers: &[(&str, &str)]) -> crate::harness::Answer {
+    let mut all = vec![
+        ("content-type", "application/json"),
+        ("x-supabase-api-version", "2024-01-01"),
+    ];
+    all.extend_from_slice(headers);
+    stand
+        .send(
+            Method::POST,
+            "/auth/v1/admin/users",
+            &all,
+            Body::from(
+                serde_json::json!({
+                    "email": crate::harness::unique_email("mapped"),
+                    "password": "a-strong-test-password-42",
+                    "email_confirm": true
+                })
+                .to_string(),
+            ),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn api_keys_map_to_roles_as_the_hosted_gateway_does() {
+    let stand = Stand::start(settings(None)).await;
+    let keys = stand.state.keys.clone();
+    let (_, _, session) = stand.signed_in_user("mapping").await;
+    let user_bearer = format!("Bearer {}", session["access_token"].as_str().unwrap());
+    let secret_bearer = format!("Bearer {}", keys.secret);
+    let publishable_bearer = format!("Bearer {}", keys.publishable);
+
+    // Rule 2: the secret key (header, or Authorization `Bearer sb_secret_…`) is the service role.
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, StatusCode);
+    let cases: Vec<Case> = vec![
+        (
+            "secret key, no Authorization",
+            vec![("apikey", &keys.secret)],
+            StatusCode::OK,
+        ),
+        (
+            "secret key, Authorization Bearer sb_secret_",
+            vec![("apikey", &keys.secret), ("authorization", &secret_bearer)],
+            StatusCode::OK,
+        ),
+        (
+            "legacy service_role key",
+            vec![("apikey", &keys.service_role)],
+            StatusCode::OK,
+        ),
+        // Rule 1: a user's token passes through unchanged, even next to the secret key:
+        // the service role applies only to requests without a user token.
+        (
+            "secret key with a user's token",
+            vec![("apikey", &keys.secret), ("authorization", &user_bearer)],
+            StatusCode::FORBIDDEN,
+        ),
+        // Rule 3: the publishable key is anon, also as `Bearer sb_publishable_…`.
+        (
+            "publishable key",
+            vec![("apikey", &keys.publishable)],
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "publishable key, Authorization Bearer sb_publishable_",
+            vec![
+                ("apikey", &keys.publishable),
+                ("authorization", &publishable_bearer),
+            ],
+            StatusCode::FORBIDDEN,
+        ),
+        // A secret key in Authorization does not upgrade a publishable apikey: the
+        // Authorization `Bearer sb_…` is replaced by the apikey's role.
+        (
+            "publishable apikey, Bearer sb_secret_",
+            vec![
+                ("apikey", &keys.publishable),
+                ("authorization", &secret_bearer),
+            ],
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "anon key",
+            vec![("apikey", &keys.anon)],
+            StatusCode::FORBIDDEN,
+        ),
+    ];
+    for (name, headers, expected) in cases {
+        let answer = create_user_as(&stand, &headers).await;
+        assert_eq!(answer.status, expected, "{name}: {:?}", answer.body);
+        if expected == StatusCode::FORBIDDEN {
+            assert_eq!(answer.body["code"], "not_admin", "{name}");
+        }
+    }
+
+    // The key in the query string counts like the header (WebSocket clients need it).
+    let path = format!(
+        "/auth/v1/admin/users?apikey={}",
+        form_urlencoded::byte_serialize(keys.secret.as_bytes()).collect::<String>()
+    );
+    let by_query = stand
+        .send(
+            Method::POST,
+            &path,
+            &[("apikey", ""), ("content-type", "application/json")],
+            Body::from(
+                serde_json::json!({"email": crate::harness::unique_email("query"), "password": "a-strong-test-password-42"})
+                    .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(by_query.status, StatusCode::OK, "{:?}", by_query.body);
+    // No key at all, or an unknown one: refused before any service sees the request.
+    let none = create_user_as(&stand, &[("apikey", "")]).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        none.body,
+        serde_json::json!({
+            "message": "No API key found in request",
+            "hint": "No `apikey` request header or url param was found."
+        })
+    );
+    let forged_secret = format!("{}x", keys.secret);
+    let unknown = create_user_as(
+        &stand,
+        &[
+            ("apikey", &forged_secret),
+            ("authorization", &secret_bearer),
+        ],
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.body["message"], "Invalid API key");
+}

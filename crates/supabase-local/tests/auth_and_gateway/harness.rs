@@ -31,10 +31,18 @@ pub(crate) fn database() -> (String, u16, String) {
 
 /// Settings from the repository's config.toml, pointed at the test database (or `db_port`).
 pub(crate) fn settings(db_port: Option<u16>) -> Settings {
+    settings_from(REPOSITORY_CONFIG, db_port)
+}
+
+/// The repository's supabase/config.toml.
+pub(crate) const REPOSITORY_CONFIG: &str = include_str!("../../../../supabase/config.toml");
+
+/// Settings from a config.toml text, pointed at the test database (or `db_port`).
+pub(crate) fn settings_from(config_toml: &str, db_port: Option<u16>) -> Settings {
     let (host, port, password) = database();
     let data_dir = std::env::temp_dir().join(format!("supabase-local-test-{}", std::process::id()));
     Settings::from_toml(
-        include_str!("../../../../supabase/config.toml"),
+        config_toml,
         Path::new("supabase"),
         &Overrides {
             db_host: Some(host),
@@ -70,7 +78,8 @@ impl Stand {
         Stand { state, router }
     }
 
-    /// Send a request with the anon key (unless `headers` has another `apikey`).
+    /// Send a request with the anon key (unless `headers` has another `apikey`; an empty
+    /// `apikey` sends none).
     pub(crate) async fn send(
         &self,
         method: Method,
@@ -83,6 +92,9 @@ impl Stand {
             request = request.header("apikey", self.state.keys.anon.as_str());
         }
         for (name, value) in headers {
+            if *name == "apikey" && value.is_empty() {
+                continue;
+            }
             request = request.header(*name, *value);
         }
         let response = self
@@ -143,6 +155,22 @@ impl Stand {
         .await
     }
 
+    /// PUT /auth/v1/user with an access token and a (JSON) body.
+    pub(crate) async fn put_user(&self, access_token: &str, body: Body) -> Answer {
+        let authorization = format!("Bearer {access_token}");
+        self.send(
+            Method::PUT,
+            "/auth/v1/user",
+            &[
+                ("authorization", &authorization),
+                ("content-type", "application/json"),
+                ("x-supabase-api-version", "2024-01-01"),
+            ],
+            body,
+        )
+        .await
+    }
+
     /// Create a confirmed user through the admin API and sign in: the token response.
     pub(crate) async fn signed_in_user(&self, tag: &str) -> (String, String, Value) {
         let email = unique_email(tag);
@@ -179,6 +207,29 @@ impl Stand {
             "/token?grant_type=refresh_token",
             None,
             &json!({"refresh_token": refresh_token}),
+        )
+        .await
+    }
+
+    /// One number from a query run as `postgres` (counts of rows the test checks).
+    pub(crate) async fn count(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> i64 {
+        self.sql()
+            .await
+            .query_one(sql, params)
+            .await
+            .unwrap_or_else(|error| panic!("{sql}: {error}"))
+            .get(0)
+    }
+
+    /// How many users have this e-mail address.
+    pub(crate) async fn users_with_email(&self, email: &str) -> i64 {
+        self.count(
+            "select count(*) from auth.users where email = $1",
+            &[&email],
         )
         .await
     }

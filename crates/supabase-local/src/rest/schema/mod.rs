@@ -307,6 +307,11 @@ impl Function {
         matches!(self.parameters.as_slice(), [p] if p.name.is_empty() && matches!(p.base_type.as_str(), "json" | "jsonb"))
     }
 
+    /// A single unnamed parameter of this base type (a raw body's target).
+    pub fn single_unnamed_of(&self, base_type: &str) -> bool {
+        matches!(self.parameters.as_slice(), [p] if p.name.is_empty() && p.base_type == base_type)
+    }
+
     /// `fn(a => int4, b => text)` as PostgREST prints candidates.
     pub fn signature(&self) -> String {
         let parameters: Vec<String> = self
