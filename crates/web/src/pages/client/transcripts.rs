@@ -16,8 +16,8 @@ use leptos::prelude::*;
 use library::{Library, load_analyzed, load_rows};
 use std::collections::BTreeSet;
 use supabase_client::Error;
-pub(crate) use uploader::new_uuid;
 use uploader::UploadPanel;
+pub(crate) use uploader::new_uuid;
 
 /// The Transcripts tab of the client page (shown once the client is loaded).
 #[component]
