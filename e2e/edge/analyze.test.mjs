@@ -25,6 +25,18 @@ test('100 uploaded transcripts analyzed from one call, with live progress, resul
   assert.equal(ingested.length, 100);
   assert.deepEqual(ingested.filter((file) => file.status !== 'parsed'), [], 'every generated file parses');
 
+  // The cross-agency library has a proven subject line for this industry's problem stage.
+  const library = await serviceClient()
+    .from('successful_patterns')
+    .upsert({
+      industry: 'dental clinics', awareness_level: 'problem', pattern_type: 'subject_line',
+      template: '{{first_name}}, your visit is reserved', agency_count: 4, trials: 120, successes: 96,
+      show_rate_estimate: 0.8, show_rate_low: 0.72, show_rate_high: 0.86,
+    }, { onConflict: 'industry,awareness_level,pattern_type,template' })
+    .select('id')
+    .single();
+  assert.equal(library.error, null, library.error?.message);
+
   const started = performance.now();
   const first = await invokeAnalyze(owner.client, { client_id: owner.clientId, idempotency_key: 'first-run' });
   assert.equal(first.status, 200, JSON.stringify(first.body));
@@ -65,6 +77,10 @@ test('100 uploaded transcripts analyzed from one call, with live progress, resul
       ['deck_outline', 'email_sequence', 'sms'].map((type) => `${level}/${type}`)),
   );
   assert.ok(drafts.every((draft) => draft.status === 'draft'));
+  const usesLibrary = (level) =>
+    drafts.some((draft) => draft.awareness_level === level && JSON.stringify(draft.body).includes(library.data.id));
+  assert.ok(usesLibrary('problem'), 'the library pattern is used for its stage');
+  assert.ok(!usesLibrary('product'));
 
   // Progress arrived on job:<id> as the member, ending with the completed state.
   for (let waited = 0; !watch.events.some((event) => event.status === 'completed') && waited < 50; waited++) {
