@@ -222,6 +222,83 @@ describe('REST through supabase-js', () => {
     postgrestError(column, { status: 400, code: 'PGRST204' });
   });
 
+  test('the filter and transform builders the app uses', async () => {
+    const c = await agencyWithClients('rest-c');
+    const db = c.owner.client;
+    const [dental, roofing] = c.clients;
+    await ok(
+      db.from('clients').update({ competitors: ['Acme', 'Globex'], notes: 'Top, priority (x)' }).eq('id', dental.id),
+    );
+    await ok(db.from('clients').update({ competitors: ['Initech'] }).eq('id', roofing.id));
+    const names = async (query) => (await ok(query.order('name'))).data.map((row) => row.name);
+
+    assert.deepEqual(await names(db.from('clients').select('name').contains('competitors', ['Acme'])), [dental.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').containedBy('competitors', ['Initech', 'Acme'])), [
+      roofing.name,
+    ]);
+    assert.deepEqual(await names(db.from('clients').select('name').overlaps('competitors', ['Globex', 'Initech'])), [
+      dental.name,
+      roofing.name,
+    ]);
+    assert.deepEqual(await names(db.from('clients').select('name').match({ industry: 'roofing' })), [roofing.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').textSearch('name', 'roofing', { type: 'websearch', config: 'english' })), [
+      roofing.name,
+    ]);
+    assert.deepEqual(await names(db.from('clients').select('name').eq('notes', 'Top, priority (x)')), [dental.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').in('notes', ['Top, priority (x)', 'other'])), [dental.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').not('industry', 'in', '(dental)')), [roofing.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').filter('name', 'like', '*Dental')), [dental.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').is('notes', null)), [roofing.name]);
+    assert.deepEqual(await names(db.from('clients').select('name').or('industry.eq.dental,and(industry.eq.roofing,notes.is.null)')), [
+      dental.name,
+      roofing.name,
+    ]);
+    assert.deepEqual(
+      (await ok(db.from('clients').select('name').order('name', { ascending: false }).limit(1))).data,
+      [{ name: roofing.name }],
+    );
+
+    // Aliases, casts and embedded paging.
+    const { data: aliased } = await ok(
+      db.from('clients').select('label:name, rate:current_show_rate::text, agency:agencies(slug)').eq('id', dental.id).single(),
+    );
+    assert.deepEqual(aliased, { label: dental.name, rate: null, agency: { slug: c.agency.slug } });
+    const { data: paged } = await ok(
+      db
+        .from('agencies')
+        .select('id, clients(name)')
+        .eq('id', c.agency.id)
+        .order('name', { referencedTable: 'clients', ascending: false })
+        .limit(1, { referencedTable: 'clients' }),
+    );
+    assert.deepEqual(paged, [{ id: c.agency.id, clients: [{ name: roofing.name }] }]);
+
+    // CSV (rows as PostgreSQL prints records, as PostgREST builds it: a value with a space is
+    // quoted) and stripped nulls.
+    const { data: csv } = await ok(db.from('clients').select('name, industry').order('name').csv());
+    assert.equal(csv, `name,industry\n"${dental.name}",dental\n"${roofing.name}",roofing`);
+    const { data: stripped } = await ok(db.from('clients').select('name, notes').eq('id', roofing.id).stripNulls());
+    assert.deepEqual(stripped, [{ name: roofing.name }]);
+
+    // maxAffected: too many rows roll back with PGRST124; within the cap it applies.
+    const capped = await db.from('clients').update({ notes: 'capped' }).eq('agency_id', c.agency.id).maxAffected(1);
+    postgrestError(capped, { status: 400, code: 'PGRST124' });
+    const { count: untouched } = await ok(
+      db.from('clients').select('*', { count: 'exact', head: true }).eq('notes', 'capped'),
+    );
+    assert.equal(untouched, 0);
+    await ok(db.from('clients').update({ notes: 'capped' }).eq('id', roofing.id).maxAffected(1));
+
+    // rpc by GET and HEAD, with a filter on the set it returns.
+    const { data: byGet } = await ok(
+      db.rpc('list_agency_members', { agency_id: c.agency.id }, { get: true }).select('role').eq('role', 'owner'),
+    );
+    assert.deepEqual(byGet, [{ role: 'owner' }]);
+    const head = await ok(db.rpc('list_agency_members', { agency_id: c.agency.id }, { head: true, count: 'exact' }));
+    assert.equal(head.count, 1);
+    assert.equal(head.data, null);
+  });
+
   test('filterless update and delete are refused as with safeupdate', async () => {
     const service = serviceClient();
     const update = await api('/rest/v1/clients', {
@@ -276,6 +353,39 @@ describe('REST through supabase-js', () => {
     const analysis = await db.rpc('start_analysis', { client_id: theirs.id });
     assert.ok(analysis.error, 'starting an analysis of B’s client must fail');
     assert.notEqual(analysis.status, 500, JSON.stringify(analysis.error));
+
+    // Every table and view with an agency_id (security cases 3 and 8): A reads only A's rows,
+    // with no filter and with B's agency_id; anon reads and writes nothing.
+    const anon = anonClient();
+    const views = new Set(['agency_usage', 'client_summaries']);
+    for (const table of [
+      'agency_members', 'agency_usage', 'analysis_batches', 'analysis_jobs', 'analysis_results',
+      'client_summaries', 'clients', 'content_versions', 'feedback_loop', 'invitations',
+      'performance_tracking', 'transcript_insights', 'transcripts', 'usage_tracking',
+    ]) {
+      const all = await db.from(table).select('agency_id');
+      if (all.error) {
+        assert.equal(all.error.code, '42501', `${table}: ${JSON.stringify(all.error)}`);
+      } else {
+        assert.ok(all.data.every((row) => row.agency_id === a.agency.id), `${table}: ${JSON.stringify(all.data)}`);
+      }
+      const foreign = await db.from(table).select('agency_id').eq('agency_id', b.agency.id);
+      assert.ok(foreign.error?.code === '42501' || foreign.data?.length === 0, `${table} of B: ${JSON.stringify(foreign)}`);
+      const anonRead = await anon.from(table).select('agency_id');
+      assert.ok(
+        (anonRead.status === 401 && anonRead.error?.code === '42501') || anonRead.data?.length === 0,
+        `anon read of ${table}: ${JSON.stringify(anonRead)}`,
+      );
+      // PostgreSQL refuses an insert into a view that is not updatable before checking
+      // privileges (55000, a 500 as in PostgREST); tables refuse anon with 42501.
+      const anonWrite = await anon.from(table).insert({ agency_id: a.agency.id });
+      const expected = views.has(table) ? { status: 500, code: '55000' } : { status: 401, code: '42501' };
+      assert.deepEqual(
+        { status: anonWrite.status, code: anonWrite.error?.code },
+        expected,
+        `anon insert into ${table}: ${JSON.stringify(anonWrite)}`,
+      );
+    }
 
     // B's row is untouched, as B sees it.
     const { data: still } = await ok(

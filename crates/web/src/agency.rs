@@ -22,10 +22,16 @@ pub(crate) enum Phase {
     Ready,
 }
 
+/// Memberships as loaded, with the user they were loaded for.
+type Loaded = (Option<String>, Result<Vec<Membership>, Error>);
+
 /// The signed-in user's agencies and the current one.
 #[derive(Clone, Copy)]
 pub(crate) struct Agencies {
-    memberships: LocalResource<Result<Vec<Membership>, Error>>,
+    /// Tagged with its user: while the next user's list loads, a resource still holds the
+    /// previous one (e.g. the empty list of "signed out"), which must not count as theirs.
+    memberships: LocalResource<Loaded>,
+    user_id: Memo<Option<String>>,
     chosen: RwSignal<Option<String>>,
     current: Memo<Option<Membership>>,
     phase: Memo<Phase>,
@@ -52,34 +58,42 @@ impl Agencies {
     pub(crate) fn provide() -> Agencies {
         let auth = use_auth();
         let client = supabase();
+        let user_id = Memo::new(move |_| auth.user_id());
         let memberships = LocalResource::new(move || {
-            let user_id = auth.user_id();
+            let user_id = user_id.get();
             let client = client.clone();
             async move {
-                match user_id {
-                    Some(user_id) => client.fetch(&queries::memberships(&user_id)).await,
+                let list = match &user_id {
+                    Some(user_id) => client.fetch(&queries::memberships(user_id)).await,
                     None => Ok(Vec::new()),
-                }
+                };
+                (user_id, list)
             }
         });
         let chosen = RwSignal::new(remembered());
         let current = Memo::new(move |_| {
             let chosen = chosen.get();
+            let user_id = user_id.get();
             memberships.with(|loaded| match loaded {
-                Some(Ok(list)) => agency::choose(list, chosen.as_deref()).cloned(),
+                Some((owner, Ok(list))) if *owner == user_id => {
+                    agency::choose(list, chosen.as_deref()).cloned()
+                }
                 _ => None,
             })
         });
         let phase = Memo::new(move |_| {
+            let user_id = user_id.get();
             memberships.with(|loaded| match loaded {
+                Some((owner, _)) if *owner != user_id => Phase::Loading,
                 None => Phase::Loading,
-                Some(Err(error)) => Phase::Failed(error.clone()),
-                Some(Ok(list)) if list.is_empty() => Phase::NoAgency,
-                Some(Ok(_)) => Phase::Ready,
+                Some((_, Err(error))) => Phase::Failed(error.clone()),
+                Some((_, Ok(list))) if list.is_empty() => Phase::NoAgency,
+                Some((_, Ok(_))) => Phase::Ready,
             })
         });
         let agencies = Agencies {
             memberships,
+            user_id,
             chosen,
             current,
             phase,
@@ -100,12 +114,17 @@ impl Agencies {
     /// Use memberships just loaded (after creating an agency or accepting an invitation), so
     /// the next page sees them at once.
     pub(crate) fn set_memberships(&self, memberships: Vec<Membership>) {
-        self.memberships.set(Some(Ok(memberships)));
+        self.memberships
+            .set(Some((self.user_id.get_untracked(), Ok(memberships))));
     }
 
     pub(crate) fn all(&self) -> Vec<Membership> {
+        let user_id = self.user_id.get();
         self.memberships
-            .with(|loaded| loaded.as_ref().and_then(|list| list.as_ref().ok().cloned()))
+            .with(|loaded| match loaded {
+                Some((owner, Ok(list))) if *owner == user_id => Some(list.clone()),
+                _ => None,
+            })
             .unwrap_or_default()
     }
 

@@ -581,18 +581,19 @@ fn print_table(results: &[(Scenario, Result<Stats, String>)], args: &BenchApiArg
         args.rows
     );
     println!(
-        "{:<32} {:>9} {:>9} {:>9} {:>9} {:>7}",
-        "scenario", "requests", "req/s", "p50 ms", "p99 ms", "errors"
+        "{:<32} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}",
+        "scenario", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"
     );
     for (scenario, outcome) in results {
         match outcome {
             Ok(stats) => {
                 println!(
-                    "{:<32} {:>9} {:>9.0} {:>9.2} {:>9.2} {:>7}",
+                    "{:<32} {:>9} {:>9.0} {:>9.2} {:>9.2} {:>9.2} {:>7}",
                     scenario.name(),
                     stats.latencies.len(),
                     stats.per_second(),
                     milliseconds(stats.percentile(0.50)),
+                    milliseconds(stats.percentile(0.95)),
                     milliseconds(stats.percentile(0.99)),
                     stats.errors
                 );

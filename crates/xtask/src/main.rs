@@ -7,8 +7,11 @@
 
 mod bench_api;
 mod bench_db;
+mod bench_edge;
+mod bench_web;
 mod cmd;
 mod dev;
+mod edge;
 mod paths;
 mod pg;
 mod setup;
@@ -36,8 +39,14 @@ enum Command {
     Test(test::TestArgs),
     /// Time a member's list queries under RLS on 100,000 transcripts (EXPLAIN + median/p95).
     BenchDb(bench_db::BenchDbArgs),
-    /// Requests per second and p50/p99 latency of the stand-in's REST and auth APIs on loopback.
+    /// Requests per second and p50/p95/p99 latency of the stand-in's REST and auth APIs on loopback.
     BenchApi(bench_api::BenchApiArgs),
+    /// Build the edge worker (Wasm for Deno) into supabase/functions/_shared/engine; run before `supabase functions deploy`.
+    BuildEdge,
+    /// The edge worker's figures: .wasm size, native vs Wasm-under-Deno throughput, CPU per batch call, and the wall time of `analyze` on 100 transcripts through the local stand-in.
+    BenchEdge(bench_edge::BenchEdgeArgs),
+    /// The web app's initial download (gzip, brotli) and time to an interactive dashboard.
+    BenchWeb(bench_web::BenchWebArgs),
 }
 
 fn main() {
@@ -48,6 +57,9 @@ fn main() {
         Command::Test(args) => test::run(args),
         Command::BenchDb(args) => bench_db::run(args),
         Command::BenchApi(args) => bench_api::run(args),
+        Command::BuildEdge => edge::build().map(drop),
+        Command::BenchEdge(args) => bench_edge::run(args),
+        Command::BenchWeb(args) => bench_web::run(args),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");

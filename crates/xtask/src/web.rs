@@ -95,12 +95,13 @@ pub(crate) fn serve(dist: &Path, port: u16, config: String) -> Result<u16> {
 /// `securitypolicyviolation` event, which the browser tests listen for. Deployments should send
 /// the same header (printed by `cargo xtask bench-web`).
 pub(crate) fn content_security_policy(index_html: &str, supabase_url: &str) -> String {
+    use base64::Engine;
     use sha2::{Digest, Sha256};
     let mut script_src = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
     for script in inline_scripts(index_html) {
         script_src.push(format!(
             "'sha256-{}'",
-            base64(&Sha256::digest(script.as_bytes()))
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()))
         ));
     }
     let mut connect_src = vec!["'self'".to_owned()];
@@ -147,25 +148,6 @@ fn inline_scripts(html: &str) -> Vec<&str> {
         rest = &after[body_start + body_len..];
     }
     scripts
-}
-
-/// Standard base64 with padding (CSP hash sources).
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let value = chunk.iter().enumerate().fold(0u32, |acc, (index, byte)| {
-            acc | u32::from(*byte) << (16 - 8 * index)
-        });
-        for index in 0..4 {
-            if index <= chunk.len() {
-                out.push(ALPHABET[(value >> (18 - 6 * index) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -300,16 +282,6 @@ fn write_response(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_the_standard() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64(&[0xfb, 0xff]), "+/8=");
-    }
 
     #[test]
     fn the_policy_allows_trunks_start_up_script_by_hash_only() {

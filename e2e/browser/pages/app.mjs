@@ -54,7 +54,8 @@ export class DashboardPage {
   }
 
   clientRow(name) {
-    return this.clients.getByRole('row').filter({ has: this.clientLink(name) });
+    // `has` is matched inside each row, so it must be a locator relative to the page.
+    return this.clients.getByRole('row').filter({ has: this.page.getByRole('link', { name, exact: true }) });
   }
 
   async newClient() {

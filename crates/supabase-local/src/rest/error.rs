@@ -136,6 +136,10 @@ pub enum ApiError {
     /// PGRST301 / PGRST303 401.
     #[error("{0}")]
     Jwt(JwtError),
+    /// PGRST303 401: `iat` later than now plus the clock skew (PostgREST checks it; the shared
+    /// verifier does not, as GoTrue does not).
+    #[error("JWT issued at future")]
+    JwtIssuedInFuture,
     /// PGRST002 503: the schema cache could not be loaded.
     #[error("Could not query the database for the schema cache. Retrying.")]
     SchemaCacheUnavailable,
@@ -230,7 +234,7 @@ impl ApiError {
             | ApiError::TableNotFound { .. }
             | ApiError::InvalidPath
             | ApiError::RootDisabled => StatusCode::NOT_FOUND,
-            ApiError::Jwt(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Jwt(_) | ApiError::JwtIssuedInFuture => StatusCode::UNAUTHORIZED,
             ApiError::SchemaCacheUnavailable | ApiError::Connection { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -272,7 +276,8 @@ impl ApiError {
             ApiError::ColumnNotFound { .. } => "PGRST204",
             ApiError::TableNotFound { .. } => "PGRST205",
             ApiError::UndefinedColumn { .. } => "42703",
-            ApiError::Jwt(JwtError::Expired | JwtError::NotYetValid) => "PGRST303",
+            ApiError::Jwt(JwtError::Expired | JwtError::NotYetValid)
+            | ApiError::JwtIssuedInFuture => "PGRST303",
             ApiError::Jwt(_) => "PGRST301",
             ApiError::SchemaCacheUnavailable => "PGRST002",
             ApiError::PoolTimeout => "PGRST003",
@@ -368,10 +373,10 @@ impl ApiError {
     fn headers(&self) -> HeaderMap {
         let mut headers = HeaderMap::new();
         match self {
-            ApiError::Jwt(error) => {
+            ApiError::Jwt(_) | ApiError::JwtIssuedInFuture => {
                 let value = format!(
                     "Bearer error=\"invalid_token\", error_description={:?}",
-                    error.to_string()
+                    self.to_string()
                 );
                 if let Ok(value) = HeaderValue::from_str(&value) {
                     headers.insert(header::WWW_AUTHENTICATE, value);
@@ -569,6 +574,12 @@ mod tests {
             anon: true,
         }
         .into_response();
+        let future = ApiError::JwtIssuedInFuture.into_response();
+        assert_eq!(future.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            future.headers()[header::WWW_AUTHENTICATE],
+            "Bearer error=\"invalid_token\", error_description=\"JWT issued at future\""
+        );
         assert_eq!(anon_denied.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(anon_denied.headers()[header::WWW_AUTHENTICATE], "Bearer");
     }

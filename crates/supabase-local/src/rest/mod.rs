@@ -30,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use error::ApiError;
 use plan::{Action, CallMethod};
-use request::{Media, Payload, Preferences};
+use request::{Media, Payload, Preferences, RawType};
 use schema::watch::SchemaStore;
 use std::sync::Arc;
 
@@ -166,6 +166,7 @@ async fn handle(
     body: Body,
 ) -> Result<Response, ApiError> {
     let caller = gateway::caller(state, headers).map_err(ApiError::Jwt)?;
+    check_issued_at(&caller.claims, crate::jwt::now_unix())?;
     let settings = &state.settings.api;
     let reading = matches!(*method, Method::GET | Method::HEAD);
     let profile_header = if reading {
@@ -192,10 +193,18 @@ async fn handle(
     let bytes = axum::body::to_bytes(body, settings.max_body_bytes)
         .await
         .map_err(|_| ApiError::PayloadTooLarge(settings.max_body_bytes))?;
-    let payload = if bytes.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        Some(Payload::parse(&bytes)?)
+    // A function's single unnamed text/bytea/xml parameter takes the body as is (§1.6).
+    let raw = match action {
+        Action::Call {
+            method: CallMethod::Post,
+            ..
+        } => RawType::from_content_type(header_text(headers, "content-type")),
+        _ => None,
+    };
+    let payload = match raw {
+        Some(kind) => Some(Payload::raw(&bytes, kind)?),
+        None if bytes.iter().all(u8::is_ascii_whitespace) => None,
+        None => Some(Payload::parse(&bytes)?),
     };
     let cache = state
         .rest
@@ -227,18 +236,32 @@ async fn handle(
         .map(|name| quote_ident(name))
         .collect::<Vec<_>>()
         .join(", ");
+    // The role's own settings, then (for a call) the function's hoisted ones, which win.
+    let mut settings = cache.role_settings(&caller.role).to_vec();
+    if let plan::Kind::Call(call) = &plan.kind {
+        settings.extend(call.function.settings.iter().cloned());
+    }
     let context = execute::Context {
         database: &state.db,
         pool: &state.db.api,
         caller: &caller,
         request: &request_info,
         search_path: &search_path,
-        role_settings: cache.role_settings(&caller.role),
+        settings: &settings,
         timezone: preferences.timezone.as_deref(),
         max_affected: preferences.max_affected.filter(|_| preferences.strict),
     };
     let outcome = execute::run(&context, &plan, &statement).await?;
     response::respond(action, &plan, outcome, &schema, &preferences)
+}
+
+/// PostgREST refuses a token whose numeric `iat` is later than now plus the clock skew.
+fn check_issued_at(claims: &serde_json::Value, now: i64) -> Result<(), ApiError> {
+    let skew = crate::jwt::CLOCK_SKEW_SECONDS as f64;
+    match claims.get("iat").and_then(serde_json::Value::as_f64) {
+        Some(iat) if iat > now as f64 + skew => Err(ApiError::JwtIssuedInFuture),
+        _ => Ok(()),
+    }
 }
 
 /// The intersection of the query's range and the Range header's.
@@ -257,5 +280,27 @@ impl Media {
     /// Whether this is the singular object type.
     pub fn is_singular(self) -> bool {
         matches!(self, Media::Singular { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn tokens_issued_in_the_future_are_refused_beyond_the_skew() {
+        let now = 1_800_000_000;
+        assert!(check_issued_at(&json!({"iat": now + 30}), now).is_ok());
+        assert!(check_issued_at(&json!({"iat": now - 3600}), now).is_ok());
+        assert!(check_issued_at(&json!({"role": "anon"}), now).is_ok());
+        assert!(matches!(
+            check_issued_at(&json!({"iat": now + 31}), now),
+            Err(ApiError::JwtIssuedInFuture)
+        ));
+        assert!(matches!(
+            check_issued_at(&json!({"iat": (now + 40) as f64 + 0.5}), now),
+            Err(ApiError::JwtIssuedInFuture)
+        ));
     }
 }

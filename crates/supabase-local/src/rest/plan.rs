@@ -5,7 +5,7 @@
 
 use super::error::ApiError;
 use super::query::*;
-use super::request::{BodyShape, Media, Payload, Preferences, Representation, Resolution};
+use super::request::{BodyShape, Media, Payload, Preferences, RawType, Representation, Resolution};
 use super::schema::*;
 use crate::db::{Access, quote_ident};
 use std::collections::BTreeSet;
@@ -208,7 +208,8 @@ pub enum Mutation {
 pub enum Arguments {
     /// `fn()`.
     None,
-    /// A single unnamed json/jsonb parameter receives the body.
+    /// A single unnamed parameter receives the body: JSON for json/jsonb, the raw body for
+    /// text/bytea/xml (bytea in its `\x` hex input form).
     Body(String),
     /// Named parameters taken from a JSON object by `json_to_record`.
     Named {
@@ -661,7 +662,7 @@ impl<'a> Planner<'a> {
                     }
                     rows.first().cloned().unwrap_or_default()
                 }
-                BodyShape::Array(None) | BodyShape::Scalar => {
+                BodyShape::Array(None) | BodyShape::Scalar | BodyShape::Raw(_) => {
                     return Err(ApiError::InvalidBody(
                         "The body must be a JSON object or an array of objects".to_owned(),
                     ));
@@ -673,7 +674,7 @@ impl<'a> Planner<'a> {
                 "The body must contain a single object".to_owned(),
             ));
         }
-        if let BodyShape::Array(None) | BodyShape::Scalar = payload.shape {
+        if let BodyShape::Array(None) | BodyShape::Scalar | BodyShape::Raw(_) = payload.shape {
             return Err(ApiError::InvalidBody(
                 "The body must be a JSON object or an array of objects".to_owned(),
             ));
@@ -990,14 +991,22 @@ impl<'a> Planner<'a> {
                 )
             }
         };
-        let function = find_function(
-            self.cache,
-            self.schema,
-            name,
-            &keys,
-            method == CallMethod::Post,
-        )?;
+        let raw = request.payload.and_then(|payload| match payload.shape {
+            BodyShape::Raw(kind) => Some(kind),
+            _ => None,
+        });
+        let function = match raw {
+            Some(kind) => find_raw_function(self.cache, self.schema, name, kind)?,
+            None => find_function(
+                self.cache,
+                self.schema,
+                name,
+                &keys,
+                method == CallMethod::Post,
+            )?,
+        };
         if method == CallMethod::Post
+            && raw.is_none()
             && !function.single_unnamed_json()
             && request
                 .payload
@@ -1007,7 +1016,7 @@ impl<'a> Planner<'a> {
                 "The body of a function call must be a JSON object of arguments".to_owned(),
             ));
         }
-        let arguments = if function.single_unnamed_json() {
+        let arguments = if raw.is_some() || function.single_unnamed_json() {
             Arguments::Body(
                 request
                     .payload
@@ -1293,6 +1302,36 @@ pub fn find_relationship(
             ),
         }),
     }
+}
+
+/// The overload with a single unnamed parameter of a raw body's type (`text`, `bytea`, `xml`).
+fn find_raw_function<'c>(
+    cache: &'c SchemaCache,
+    schema: &str,
+    name: &str,
+    kind: RawType,
+) -> Result<&'c Function, ApiError> {
+    let qualified = QualifiedName::new(schema, name);
+    cache
+        .functions
+        .get(&qualified)
+        .and_then(|overloads| {
+            overloads
+                .iter()
+                .find(|function| function.single_unnamed_of(kind.type_name()))
+        })
+        .ok_or_else(|| {
+            let function = format!("{schema}.{name}");
+            ApiError::FunctionNotFound {
+                details: format!(
+                    "Searched for the function {function} with a single unnamed {} parameter, but no matches were found in the schema cache.",
+                    kind.type_name()
+                ),
+                arguments: format!("({})", kind.type_name()),
+                function,
+                suggestion: None,
+            }
+        })
 }
 
 /// PostgREST's `findProc`: the overload whose parameter names match the argument keys, else a

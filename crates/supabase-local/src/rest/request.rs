@@ -4,6 +4,7 @@
 use super::error::ApiError;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
+use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Representation {
@@ -246,6 +247,39 @@ pub enum BodyShape {
     Array(Option<Vec<Vec<String>>>),
     /// A string, number, boolean or null.
     Scalar,
+    /// Not JSON: a body for a function's single unnamed parameter of this type.
+    Raw(RawType),
+}
+
+/// A function body passed as is, chosen by Content-Type as PostgREST does: `text/plain` goes to
+/// a single unnamed `text` parameter, `application/octet-stream` to `bytea`, `text/xml` to `xml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawType {
+    Text,
+    Bytea,
+    Xml,
+}
+
+impl RawType {
+    /// The raw type a Content-Type selects; None for JSON and anything else.
+    pub fn from_content_type(value: Option<&str>) -> Option<RawType> {
+        let essence = value?.split(';').next()?.trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "text/plain" => Some(RawType::Text),
+            "application/octet-stream" => Some(RawType::Bytea),
+            "text/xml" => Some(RawType::Xml),
+            _ => None,
+        }
+    }
+
+    /// The parameter's base type name.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            RawType::Text => "text",
+            RawType::Bytea => "bytea",
+            RawType::Xml => "xml",
+        }
+    }
 }
 
 /// Deepest accepted nesting of a JSON body (PostgreSQL's parser is recursive; refuse early).
@@ -302,6 +336,29 @@ impl Payload {
         Ok(Payload {
             text: text.to_owned(),
             shape,
+        })
+    }
+
+    /// A raw body for a function parameter of type `kind`. Text and XML must be UTF-8; bytes
+    /// travel as bytea's hex input form (`\x…`), so every value stays a text parameter.
+    pub fn raw(bytes: &[u8], kind: RawType) -> Result<Payload, ApiError> {
+        let text = match kind {
+            RawType::Bytea => {
+                let mut hex = String::with_capacity(2 + bytes.len() * 2);
+                hex.push_str("\\x");
+                for byte in bytes {
+                    // Writing to a String cannot fail.
+                    let _ = write!(hex, "{byte:02x}");
+                }
+                hex
+            }
+            RawType::Text | RawType::Xml => std::str::from_utf8(bytes)
+                .map_err(|_| ApiError::InvalidBody("The body is not valid UTF-8".to_owned()))?
+                .to_owned(),
+        };
+        Ok(Payload {
+            text,
+            shape: BodyShape::Raw(kind),
         })
     }
 

@@ -121,4 +121,24 @@ pub fn router() -> Router<AppState> {
                 .get(objects::download)
                 .delete(objects::remove_one),
         )
+        .layer(axum::middleware::from_fn(close_after_failed_write))
+}
+
+/// A write refused before its body was read (bad name, RLS, limits) leaves the body's bytes
+/// unread; hyper then closes the connection after the response, and a client that had put the
+/// connection back in its pool fails its next request on it ("fetch failed: other side
+/// closed"). So failed writes say `Connection: close`, and no client reuses that connection.
+async fn close_after_failed_write(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, Method, header};
+    let write = matches!(*request.method(), Method::POST | Method::PUT);
+    let mut response = next.run(request).await;
+    if write && !response.status().is_success() {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }

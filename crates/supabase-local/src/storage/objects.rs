@@ -8,7 +8,7 @@ use super::files::ReceiveError;
 use super::names::{validate_bucket_name, validate_object_name};
 use super::serve::{StoredObject, object_response};
 use super::signed;
-use super::upload::{mime_type_allowed, read_upload};
+use super::upload::{UploadHead, mime_type_allowed, read_upload};
 use crate::AppState;
 use crate::db::Access;
 use axum::Json;
@@ -117,63 +117,20 @@ async fn store(
     body: Body,
     upsert: bool,
 ) -> Result<Json<Value>, StorageError> {
-    let requester = Requester::new(state, method, &path.request_path, headers)?;
-    let bucket = bucket_limits(state, &path.bucket).await?;
-    let global_limit = state.settings.storage.file_size_limit;
-    let limit = match bucket.file_size_limit {
-        Some(bucket_limit) if bucket_limit > 0 => global_limit.min(bucket_limit as u64),
-        _ => global_limit,
+    let (requester, limit, allowed_mime_types) = match admit(state, path, method, headers).await {
+        Ok(admitted) => admitted,
+        Err(error) => {
+            let global_limit = state.settings.storage.file_size_limit;
+            drain_refused(body.into_data_stream(), &error, global_limit).await;
+            return Err(error);
+        }
     };
-    let declared_length = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    let is_multipart = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.to_ascii_lowercase().starts_with("multipart/"));
-    if !is_multipart && declared_length.is_some_and(|length| length > limit) {
-        return Err(StorageError::too_large());
+    let (head, mut stream) = read_upload(headers, body).await?;
+    let checked = check_upload(state, path, &requester, allowed_mime_types, &head, upsert).await;
+    if let Err(error) = checked {
+        drain_refused(&mut stream, &error, limit).await;
+        return Err(error);
     }
-    let (head, stream) = read_upload(headers, body).await?;
-    if let Some(allowed) = bucket
-        .allowed_mime_types
-        .filter(|allowed| !allowed.is_empty())
-        && !mime_type_allowed(&head.content_type, &allowed)
-    {
-        return Err(StorageError::invalid_mime_type(&head.content_type));
-    }
-
-    // Would the caller's own INSERT (or upsert) pass RLS? Checked before reading the body.
-    let mut client = state.db.api.get().await?;
-    {
-        let transaction = access::begin(
-            state,
-            &mut client,
-            &requester,
-            "object.upload",
-            Access::ReadWrite,
-        )
-        .await?;
-        let test = write_object_sql(upsert);
-        let placeholder_version = uuid::Uuid::new_v4().to_string();
-        transaction
-            .execute(
-                &test,
-                &[
-                    &path.bucket,
-                    &path.name,
-                    &requester.owner_uuid(),
-                    &requester.owner_id(),
-                    &None::<Value>,
-                    &placeholder_version,
-                    &head.user_metadata,
-                ],
-            )
-            .await?;
-        transaction.rollback().await?;
-    }
-    drop(client);
 
     let staged = state
         .storage
@@ -230,6 +187,105 @@ async fn store(
             Err(error)
         }
     }
+}
+
+/// The checks that need no body: the caller's token, the bucket (its size limit, with the
+/// project's applied, and its MIME types) and a declared length over the limit.
+async fn admit(
+    state: &AppState,
+    path: &ObjectPath,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<(Requester, u64, Option<Vec<String>>), StorageError> {
+    let requester = Requester::new(state, method, &path.request_path, headers)?;
+    let bucket = bucket_limits(state, &path.bucket).await?;
+    let global_limit = state.settings.storage.file_size_limit;
+    let limit = match bucket.file_size_limit {
+        Some(bucket_limit) if bucket_limit > 0 => global_limit.min(bucket_limit as u64),
+        _ => global_limit,
+    };
+    let declared_length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    let is_multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.to_ascii_lowercase().starts_with("multipart/"));
+    if !is_multipart && declared_length.is_some_and(|length| length > limit) {
+        return Err(StorageError::too_large());
+    }
+    Ok((requester, limit, bucket.allowed_mime_types))
+}
+
+/// The checks before the bytes are stored: the bucket admits the content type, and the
+/// caller's own INSERT (or upsert) passes RLS (run as the caller, rolled back).
+async fn check_upload(
+    state: &AppState,
+    path: &ObjectPath,
+    requester: &Requester,
+    allowed_mime_types: Option<Vec<String>>,
+    head: &UploadHead,
+    upsert: bool,
+) -> Result<(), StorageError> {
+    if let Some(allowed) = allowed_mime_types.filter(|allowed| !allowed.is_empty())
+        && !mime_type_allowed(&head.content_type, &allowed)
+    {
+        return Err(StorageError::invalid_mime_type(&head.content_type));
+    }
+    let mut client = state.db.api.get().await?;
+    let transaction = access::begin(
+        state,
+        &mut client,
+        requester,
+        "object.upload",
+        Access::ReadWrite,
+    )
+    .await?;
+    let placeholder_version = uuid::Uuid::new_v4().to_string();
+    transaction
+        .execute(
+            &write_object_sql(upsert),
+            &[
+                &path.bucket,
+                &path.name,
+                &requester.owner_uuid(),
+                &requester.owner_id(),
+                &None::<Value>,
+                &placeholder_version,
+                &head.user_metadata,
+            ],
+        )
+        .await?;
+    transaction.rollback().await?;
+    Ok(())
+}
+
+/// How long a refused upload's body is read and discarded at most.
+const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Read and discard the rest of a refused upload's body (up to `limit` bytes, for at most
+/// `DRAIN_TIMEOUT`), so the client finishes sending and reads the error; answered while it is
+/// still sending, it fails with EPIPE instead ("fetch failed"). A body over the size limit is
+/// not read: its 413 goes out at once and the connection is closed.
+async fn drain_refused<S, E>(mut body: S, error: &StorageError, limit: u64)
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    if error.status == 413 {
+        return;
+    }
+    let discard = async {
+        let mut seen: u64 = 0;
+        while let Some(Ok(chunk)) = futures_util::StreamExt::next(&mut body).await {
+            seen += chunk.len() as u64;
+            if seen > limit {
+                break;
+            }
+        }
+    };
+    // Past the deadline the connection is closed (`Connection: close`), as for any refusal.
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, discard).await;
 }
 
 /// The row write: a plain INSERT, or hosted's upsert (INSERT … ON CONFLICT DO UPDATE, which

@@ -20,16 +20,24 @@ pub fn signed_url(jwt: &Jwt, bucket: &str, name: &str, expires_in: i64) -> Strin
     )
 }
 
+/// Hosted's error for an expired signed URL.
+fn expired() -> StorageError {
+    StorageError::invalid_jwt("\"exp\" claim timestamp check failed")
+}
+
 /// Check a token against the object it is used for.
 pub fn verify(jwt: &Jwt, token: &str, bucket: &str, name: &str) -> Result<(), StorageError> {
     let claims = jwt.verify(token).map_err(|error| match error {
-        JwtError::Expired => StorageError::invalid_jwt("\"exp\" claim timestamp check failed"),
+        JwtError::Expired => expired(),
         other => StorageError::invalid_jwt(other.to_string()),
     })?;
-    // Signed-URL tokens have no `exp` leeway beyond the JWT library's, and must name exactly
-    // this object; a session token (no `url`) is not a signed URL.
-    if claims.get("exp").and_then(Value::as_i64).is_none() {
-        return Err(StorageError::invalid_jwt("missing exp claim"));
+    // Signed URLs expire exactly at `exp` (hosted verifies them with no clock tolerance, unlike
+    // session tokens), and must name exactly this object; a session token (no `url`) is not a
+    // signed URL.
+    match claims.get("exp").and_then(Value::as_i64) {
+        None => return Err(StorageError::invalid_jwt("missing exp claim")),
+        Some(exp) if exp <= now_unix() => return Err(expired()),
+        Some(_) => {}
     }
     match claims.get("url").and_then(Value::as_str) {
         Some(url) if url == format!("{bucket}/{name}") => Ok(()),
@@ -76,13 +84,17 @@ mod tests {
                 .code,
             "InvalidSignature"
         );
-        let expired = sign(&jwt, "transcripts", "a/call.vtt", -120);
-        assert_eq!(
-            verify(&jwt, &expired, "transcripts", "a/call.vtt")
-                .unwrap_err()
-                .code,
-            "InvalidJWT"
-        );
+        // Expired a second ago: refused, with none of the session tokens' clock leeway.
+        for lifetime in [-120, -1, 0] {
+            let expired = sign(&jwt, "transcripts", "a/call.vtt", lifetime);
+            assert_eq!(
+                verify(&jwt, &expired, "transcripts", "a/call.vtt")
+                    .unwrap_err()
+                    .code,
+                "InvalidJWT",
+                "{lifetime}"
+            );
+        }
         let forged = sign(
             &Jwt::new("a-different-secret-that-is-long-enough-123"),
             "transcripts",

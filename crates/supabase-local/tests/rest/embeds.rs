@@ -106,6 +106,31 @@ async fn inner_joins_null_filters_and_embedded_paging() {
                 "/rest/v1/clients?select=id,calls:transcripts!inner(title)&transcripts.title=eq.Intro",
                 json!([{"id": 2, "calls": [{"title": "Intro"}]}]),
             ),
+            // Filters on a nested embed, plain and with !inner at both levels.
+            (
+                "/rest/v1/agencies?select=name,clients(name,transcripts(title))&clients.id=in.(1,2)&clients.order=id&clients.transcripts.title=eq.Intro",
+                json!([{"name": "Acme", "clients": [
+                    {"name": "Alpha", "transcripts": []},
+                    {"name": "Bravo", "transcripts": [{"title": "Intro"}]}
+                ]}]),
+            ),
+            (
+                "/rest/v1/agencies?select=name,clients!inner(name,transcripts!inner(title))&clients.transcripts.title=eq.Intro",
+                json!([{"name": "Acme", "clients": [{"name": "Bravo", "transcripts": [{"title": "Intro"}]}]}]),
+            ),
+            // Negated and and= filters on an embed.
+            (
+                "/rest/v1/clients?select=id,transcripts(title)&id=eq.1&transcripts.title=not.eq.Kickoff&transcripts.order=id",
+                json!([{"id": 1, "transcripts": [{"title": "Follow-up"}, {"title": "Renewal"}]}]),
+            ),
+            (
+                "/rest/v1/clients?select=id,transcripts(title)&id=eq.1&transcripts.and=(words.gt.400,words.lt.1000)",
+                json!([{"id": 1, "transcripts": [{"title": "Follow-up"}]}]),
+            ),
+            (
+                "/rest/v1/clients?select=id,transcripts(title)&id=eq.1&transcripts.not.or=(words.gt.1000,words.lt.500)",
+                json!([{"id": 1, "transcripts": [{"title": "Follow-up"}]}]),
+            ),
             // Embedded or= trees.
             (
                 "/rest/v1/clients?select=id,transcripts(title)&id=eq.1&transcripts.or=(title.eq.Kickoff,words.lt.500)&transcripts.order=id",

@@ -320,6 +320,56 @@ async fn max_rows_truncates_silently() {
 }
 
 #[tokio::test]
+async fn max_rows_caps_table_reads_and_the_client_pages_to_the_rest() {
+    let harness = Harness::start().await;
+    let a = As::User(USER_A);
+    let first = harness
+        .send(
+            &a,
+            Method::GET,
+            "/rest/v1/events?select=id&order=id",
+            &[("prefer", "count=exact")],
+            None,
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::PARTIAL_CONTENT, "{}", first.text);
+    assert_eq!(first.header("content-range"), Some("0-999/1500"));
+    assert_eq!(ids(&first.json()), (1..=1000).collect::<Vec<i64>>());
+    // Paging on (as the SPA does) reaches every row of A, none of B.
+    let second = harness
+        .send(
+            &a,
+            Method::GET,
+            "/rest/v1/events?select=id&order=id",
+            &[("range", "1000-1999"), ("prefer", "count=exact")],
+            None,
+        )
+        .await;
+    assert_eq!(second.header("content-range"), Some("1000-1499/1500"));
+    assert_eq!(ids(&second.json()), (1001..=1500).collect::<Vec<i64>>());
+    // An embed is capped too.
+    let embedded = harness
+        .get(&a, "/rest/v1/agencies?select=id,events(id)&id=eq.1")
+        .await;
+    assert_eq!(
+        embedded.json()[0]["events"].as_array().map(Vec::len),
+        Some(1000),
+        "{}",
+        &embedded.text[..200.min(embedded.text.len())]
+    );
+    let b = harness
+        .send(
+            &As::User(USER_B),
+            Method::HEAD,
+            "/rest/v1/events",
+            &[("prefer", "count=exact")],
+            None,
+        )
+        .await;
+    assert_eq!(b.header("content-range"), Some("0-29/30"));
+}
+
+#[tokio::test]
 async fn profiles_select_the_schema() {
     let harness = Harness::start().await;
     let unknown = harness
@@ -353,6 +403,17 @@ async fn profiles_select_the_schema() {
         "Could not find the table 'public.handoffs' in the schema cache"
     );
     assert_eq!(other.header("content-profile"), None);
+    // Writes choose their schema with Content-Profile.
+    let write = harness
+        .send(
+            &As::User(USER_A),
+            Method::POST,
+            "/rest/v1/clients",
+            &[("content-profile", "private")],
+            Some(r#"{"agency_id": 1, "name": "never"}"#),
+        )
+        .await;
+    write.assert_error(StatusCode::NOT_ACCEPTABLE, "PGRST106");
 }
 
 #[tokio::test]
@@ -491,6 +552,26 @@ async fn unknown_names_and_bad_grammar() {
         )
         .await;
     verb.assert_error(StatusCode::METHOD_NOT_ALLOWED, "PGRST117");
+}
+
+#[tokio::test]
+async fn an_explicit_notify_reloads_the_schema_cache() {
+    let harness = Harness::start().await;
+    let owner = owner_connection().await;
+    let before = harness.state.rest.schema_generation();
+    owner
+        .batch_execute("notify pgrst, 'reload schema'")
+        .await
+        .unwrap();
+    harness.wait_for_reload(before).await;
+    let after_named = harness.state.rest.schema_generation();
+    owner.batch_execute("notify pgrst").await.unwrap();
+    harness.wait_for_reload(after_named).await;
+    // Requests keep working across reloads.
+    let reply = harness
+        .get(&As::User(USER_A), "/rest/v1/clients?select=id&id=eq.1")
+        .await;
+    assert_eq!(reply.json(), json!([{"id": 1}]));
 }
 
 #[tokio::test]

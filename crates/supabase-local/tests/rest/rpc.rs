@@ -245,3 +245,154 @@ async fn response_headers_and_status_from_the_database() {
     assert_eq!(reply.header("x-custom"), Some("yes"));
     assert_eq!(reply.text, "1");
 }
+
+/// POST /rest/v1/rpc/<function> with a body of another media type.
+async fn raw(harness: &Harness, function: &str, content_type: &str, body: &str) -> Reply {
+    harness
+        .send(
+            &As::User(USER_A),
+            Method::POST,
+            &format!("/rest/v1/rpc/{function}"),
+            &[("content-type", content_type)],
+            Some(body),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn raw_bodies_reach_a_single_unnamed_parameter() {
+    let harness = Harness::start().await;
+    let a = As::User(USER_A);
+    // The body is not JSON: it reaches the text parameter unchanged.
+    let text = raw(
+        &harness,
+        "shout",
+        "text/plain; charset=utf-8",
+        "hello, {world}",
+    )
+    .await;
+    assert_eq!(text.status, StatusCode::OK, "{}", text.text);
+    assert_eq!(text.json(), json!("HELLO, {WORLD}"));
+    let bytes = raw(
+        &harness,
+        "byte_count",
+        "application/octet-stream",
+        "h\u{e9}\\x",
+    )
+    .await;
+    assert_eq!(bytes.status, StatusCode::OK, "{}", bytes.text);
+    assert_eq!(bytes.json(), json!({"length": 5, "hex": "68c3a95c78"}));
+    let empty = raw(&harness, "byte_count", "application/octet-stream", "").await;
+    assert_eq!(empty.json(), json!({"length": 0, "hex": ""}));
+    let xml = raw(&harness, "xml_text", "text/xml", "<a>1 &amp; 2</a>").await;
+    assert_eq!(xml.status, StatusCode::OK, "{}", xml.text);
+    assert_eq!(xml.json(), json!("<a>1 &amp; 2</a>"));
+    // Malformed XML is PostgreSQL's error, a client error.
+    let bad_xml = raw(&harness, "xml_text", "text/xml", "<a>").await;
+    assert_eq!(bad_xml.status, StatusCode::BAD_REQUEST, "{}", bad_xml.text);
+    assert_eq!(bad_xml.error_code(), "2200N");
+    // A function without such a parameter is not found, and nothing is parsed as JSON.
+    let missing = raw(&harness, "add", "text/plain", "1,2").await;
+    missing.assert_error(StatusCode::NOT_FOUND, "PGRST202");
+    assert_eq!(
+        missing.json()["message"],
+        "Could not find the function rest_test.add(text) in the schema cache"
+    );
+    // The same function called with JSON has no unnamed-json overload: not found either.
+    let as_json = harness.rpc(&a, "shout", r#"{"x": 1}"#).await;
+    assert_eq!(as_json.error_code(), "PGRST202");
+}
+
+#[tokio::test]
+async fn overloads_by_argument_names_and_array_arguments() {
+    let harness = Harness::start().await;
+    let a = As::User(USER_A);
+    assert_eq!(
+        harness.rpc(&a, "pick", r#"{"a": 1}"#).await.json(),
+        json!("a=1")
+    );
+    assert_eq!(
+        harness.rpc(&a, "pick", r#"{"b": "x"}"#).await.json(),
+        json!("b=x")
+    );
+    assert_eq!(
+        harness.get(&a, "/rest/v1/rpc/pick?a=2").await.json(),
+        json!("a=2")
+    );
+    assert_eq!(
+        harness.get(&a, "/rest/v1/rpc/pick?b=y").await.json(),
+        json!("b=y")
+    );
+    let neither = harness.rpc(&a, "pick", r#"{"c": 1}"#).await;
+    neither.assert_error(StatusCode::NOT_FOUND, "PGRST202");
+    // postgrest-js sends array arguments of GET calls as `{a,b}`.
+    let by_get = harness
+        .get(&a, "/rest/v1/rpc/tag_count?tags={a,b,%22c,d%22}")
+        .await;
+    assert_eq!(by_get.status, StatusCode::OK, "{}", by_get.text);
+    assert_eq!(by_get.json(), json!(3));
+    assert_eq!(
+        harness
+            .rpc(&a, "tag_count", r#"{"tags": ["a", "b"]}"#)
+            .await
+            .json(),
+        json!(2)
+    );
+}
+
+#[tokio::test]
+async fn functions_see_lower_cased_headers_without_cookie_and_parsed_cookies() {
+    let harness = Harness::start().await;
+    let reply = harness
+        .send(
+            &As::User(USER_A),
+            Method::GET,
+            "/rest/v1/rpc/request_context",
+            &[("X-Trace-Id", "T-1"), ("Cookie", "theme=dark; session=abc")],
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let context = reply.json();
+    assert_eq!(context["headers"]["x-trace-id"], "T-1");
+    let headers = context["headers"].as_object().expect("an object");
+    assert!(headers.keys().all(|name| *name == name.to_lowercase()));
+    assert!(!headers.contains_key("cookie"), "{context}");
+    assert!(headers.contains_key("authorization"));
+    assert_eq!(
+        context["cookies"],
+        json!({"theme": "dark", "session": "abc"})
+    );
+}
+
+#[tokio::test]
+async fn function_settings_are_hoisted_into_the_transaction() {
+    let harness = Harness::start().await;
+    let a = As::User(USER_A);
+    assert_eq!(
+        harness.get(&a, "/rest/v1/rpc/isolation").await.json(),
+        json!("serializable")
+    );
+    assert_eq!(
+        harness.get(&a, "/rest/v1/rpc/whoami").await.json()["read_only"],
+        "on"
+    );
+    let default = harness
+        .get(&a, "/rest/v1/rpc/client_totals?select=total")
+        .await;
+    assert_eq!(default.status, StatusCode::OK);
+    // The function's statement_timeout (500 ms) bounds the call itself; set only inside the
+    // function, it would not (the timeout is armed when the statement starts).
+    let started = std::time::Instant::now();
+    let bounded = harness
+        .rpc(&As::Service, "sleep_bounded", r#"{"seconds": 3}"#)
+        .await;
+    assert_eq!(
+        bounded.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        bounded.text
+    );
+    assert_eq!(bounded.error_code(), "57014");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+}

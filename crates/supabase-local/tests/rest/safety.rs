@@ -37,6 +37,12 @@ async fn forged_tokens_get_401_and_run_no_query() {
                 .sign(&json!({"role": "authenticated", "sub": USER_W, "exp": now - 31})),
             "PGRST303",
         ),
+        (
+            harness.state.jwt.sign(
+                &json!({"role": "authenticated", "sub": USER_W, "iat": now + 120, "exp": now + 3600}),
+            ),
+            "PGRST303",
+        ),
         ("not-a-jwt".to_owned(), "PGRST301"),
     ];
     for (token, code) in cases {
@@ -75,6 +81,19 @@ async fn forged_tokens_get_401_and_run_no_query() {
     let reply = harness.get(&As::Token(ghost), "/rest/v1/notices").await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
     assert_eq!(reply.error_code(), "22023");
+    // A valid token without a role claim (or with an empty one) is the anon role; a token
+    // issued within the 30 s skew and one expired less than 30 s ago are accepted.
+    for claims in [
+        json!({"sub": USER_A, "exp": now + 60}),
+        json!({"role": "", "exp": now + 60}),
+        json!({"role": "authenticated", "sub": USER_A, "iat": now + 20, "exp": now - 20}),
+    ] {
+        let token = harness.state.jwt.sign(&claims);
+        let reply = harness.get(&As::Token(token), "/rest/v1/rpc/whoami").await;
+        assert_eq!(reply.status, StatusCode::OK, "{claims}: {}", reply.text);
+        let expected = claims["role"].as_str().filter(|role| !role.is_empty());
+        assert_eq!(reply.json()["role"], expected.unwrap_or("anon"), "{claims}");
+    }
 }
 
 #[tokio::test]

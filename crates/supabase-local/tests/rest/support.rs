@@ -199,7 +199,10 @@ impl Harness {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        if body.is_some() {
+        let typed = headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        if body.is_some() && !typed {
             request = request.header("content-type", "application/json");
         }
         let request = request

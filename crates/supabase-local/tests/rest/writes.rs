@@ -408,6 +408,19 @@ async fn singular_and_max_affected_roll_back() {
         )
         .await;
     assert_eq!(lenient.status, StatusCode::NO_CONTENT);
+    // tx=rollback needs the server's tx-allow-override, which Supabase does not set: ignored.
+    let kept = post(
+        &harness,
+        "/rest/v1/clients",
+        "tx=rollback",
+        r#"{"agency_id": 9, "name": "rb-kept"}"#,
+    )
+    .await;
+    assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.text);
+    assert_eq!(
+        service_rows(&harness, "select=name&name=eq.rb-kept").await,
+        json!([{"name": "rb-kept"}])
+    );
     let strict_unknown = post(
         &harness,
         "/rest/v1/clients",
@@ -483,6 +496,14 @@ async fn bodies_and_constraint_errors() {
         unknown_column.json()["message"],
         "Could not find the 'nmae' column of 'clients' in the schema cache"
     );
+    let unknown_listed = post(
+        &harness,
+        "/rest/v1/clients?columns=agency_id,nmae",
+        "",
+        r#"[{"agency_id": 9, "nmae": "typo"}]"#,
+    )
+    .await;
+    unknown_listed.assert_error(StatusCode::BAD_REQUEST, "PGRST204");
     let invalid = post(&harness, "/rest/v1/clients", "", "{not json").await;
     invalid.assert_error(StatusCode::BAD_REQUEST, "PGRST102");
     let scalar = post(&harness, "/rest/v1/clients", "", "42").await;

@@ -3,8 +3,10 @@
 
 mod compat;
 mod database;
+pub(crate) mod edge;
 mod engine_fuzz;
 mod rust;
+mod web;
 
 use crate::test::Suite;
 
@@ -14,5 +16,7 @@ pub(crate) fn all() -> Vec<Suite> {
     suites.extend(engine_fuzz::suites());
     suites.extend(database::suites());
     suites.extend(compat::suites());
+    suites.extend(edge::suites());
+    suites.extend(web::suites());
     suites
 }

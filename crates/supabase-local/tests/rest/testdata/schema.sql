@@ -88,6 +88,12 @@ create table rest_test.inbox (
   body text not null
 );
 
+-- Many rows (db-max-rows is 1000): 1,500 for agency 1, 30 for agency 2.
+create table rest_test.events (
+  id int primary key,
+  agency_id int not null references rest_test.agencies (id)
+);
+
 -- A view (security invoker) with the base table's foreign keys.
 create view rest_test.client_names with (security_invoker = true) as
   select id, agency_id, name as label from rest_test.clients;
@@ -107,6 +113,7 @@ alter table rest_test.client_labels enable row level security;
 alter table rest_test.handoffs enable row level security;
 alter table rest_test.people enable row level security;
 alter table rest_test.inbox enable row level security;
+alter table rest_test.events enable row level security;
 
 create policy "Agencies are visible to their members" on rest_test.agencies
   for select to authenticated using (id in (select rest_test.my_agencies()));
@@ -131,12 +138,14 @@ create policy "Client labels follow their client" on rest_test.client_labels
 create policy "Handoffs follow their clients" on rest_test.handoffs
   for select to authenticated using (from_client in (select id from rest_test.clients));
 create policy "People are public" on rest_test.people for select to authenticated using (true);
+create policy "Events are visible to members" on rest_test.events
+  for select to authenticated using (agency_id in (select rest_test.my_agencies()));
 create policy "Anyone in an agency may post to its inbox" on rest_test.inbox
   for insert to authenticated with check (agency_id in (select rest_test.my_agencies()));
 
 grant select on rest_test.agencies, rest_test.clients, rest_test.transcripts, rest_test.profiles,
   rest_test.labels, rest_test.client_labels, rest_test.handoffs, rest_test.people,
-  rest_test.client_names to authenticated;
+  rest_test.client_names, rest_test.events to authenticated;
 grant insert, update, delete on rest_test.clients, rest_test.transcripts, rest_test.profiles
   to authenticated;
 grant insert on rest_test.inbox to authenticated;
@@ -201,6 +210,44 @@ language sql stable as $$ select pg_backend_pid() $$;
 create function rest_test.numbers(n int) returns setof int
 language sql immutable as $$ select generate_series(1, n) $$;
 
+-- Raw bodies (Content-Type text/plain, application/octet-stream, text/xml).
+create function rest_test.shout(text) returns text
+language sql immutable as $$ select upper($1) $$;
+
+create function rest_test.byte_count(bytea) returns json
+language sql immutable as $$ select json_build_object('length', length($1), 'hex', encode($1, 'hex')) $$;
+
+create function rest_test.xml_text(xml) returns text
+language sql immutable as $$ select $1::text $$;
+
+-- Overloads told apart by argument names; an array argument.
+create function rest_test.pick(a int) returns text
+language sql immutable as $$ select 'a=' || a $$;
+
+create function rest_test.pick(b text) returns text
+language sql immutable as $$ select 'b=' || b $$;
+
+create function rest_test.tag_count(tags text[]) returns int
+language sql immutable as $$ select cardinality(tags) $$;
+
+-- What a function sees of the request's headers and cookies.
+create function rest_test.request_context() returns json
+language sql stable as $$
+  select json_build_object(
+    'headers', current_setting('request.headers', true)::json,
+    'cookies', current_setting('request.cookies', true)::json
+  )
+$$;
+
+-- Settings PostgREST hoists into the transaction: isolation level and statement_timeout.
+create function rest_test.isolation() returns text
+language sql stable set default_transaction_isolation = 'serializable'
+as $$ select current_setting('transaction_isolation') $$;
+
+create function rest_test.sleep_bounded(seconds float) returns int
+language sql volatile set statement_timeout = '500ms'
+as $$ select 1 from pg_sleep(seconds) $$;
+
 revoke execute on all functions in schema rest_test from public;
 grant execute on all functions in schema rest_test to anon, authenticated, service_role;
 revoke execute on function rest_test.my_agencies() from anon;
@@ -237,3 +284,5 @@ insert into rest_test.handoffs values (1, 1, 2, 'alpha to bravo'), (2, 21, 22, '
 insert into rest_test.people values (1, 'Boss', null), (2, 'Ann', 1), (3, 'Bob', 1);
 insert into rest_test.notices values (1, 'Maintenance on Sunday');
 insert into rest_test.secrets values (1, 'hunter2');
+insert into rest_test.events
+  select n, case when n <= 1500 then 1 else 2 end from generate_series(1, 1530) as n;

@@ -1,0 +1,154 @@
+//! `cargo xtask bench-web`: the browser app's figures (issue 6 item 5).
+//!
+//! 1. The initial download: every file the built index.html references (the app's JS and wasm,
+//!    the style sheets), raw, gzip -9 and brotli 11 (as a CDN would serve them).
+//! 2. Time from navigation to an interactive dashboard, in Debian's headless Chromium driven by
+//!    playwright-core (e2e/browser/bench/dashboard.mjs), against a private stack with the demo
+//!    data: the demo owner's session is in localStorage, the page is loaded fresh each round,
+//!    and the clock (the page's `performance.now()`, zero at navigation start) is read once the
+//!    client list and the "New client" button are on screen.
+//!
+//! Never part of `cargo xtask test`: timings depend on the machine.
+
+use crate::cmd::Cmd;
+use crate::paths;
+use crate::stack::{Stack, StackOptions};
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub(crate) struct BenchWebArgs {
+    /// Page loads to time (the median and the slowest are printed).
+    #[arg(long, default_value_t = 15)]
+    rounds: u32,
+    /// Only measure the download (no stack, no browser).
+    #[arg(long)]
+    size_only: bool,
+}
+
+/// The initial download target (issue 6 item 5), compressed: 500 kB.
+const TARGET_DOWNLOAD_BYTES: usize = 500_000;
+
+pub(crate) fn run(args: BenchWebArgs) -> Result<()> {
+    let dist = crate::web::build()?;
+    let index = std::fs::read_to_string(dist.join("index.html")).context("reading index.html")?;
+    let files = referenced_files(&index)
+        .into_iter()
+        .map(|name| dist.join(name))
+        .collect::<Vec<_>>();
+    print_download(&files)?;
+    println!(
+        "Content-Security-Policy to serve with index.html:\n  {}\n",
+        crate::web::content_security_policy(&index, "https://<project>.supabase.co")
+    );
+    if args.size_only {
+        return Ok(());
+    }
+    let cluster = crate::test::fresh_cluster("bench-web")?;
+    let stack = Stack::start(&cluster, &StackOptions::default())?;
+    let port = crate::web::serve(
+        &dist,
+        0,
+        crate::web::config_json(&stack.status.api_url, &stack.status.anon_key),
+    )?;
+    let result = Cmd::new("node")
+        .arg(paths::root().join("e2e/browser/bench/dashboard.mjs"))
+        .current_dir(paths::root())
+        .env("WEB_URL", format!("http://127.0.0.1:{port}"))
+        .env("ROUNDS", args.rounds.to_string())
+        .env("SUPABASE_URL", &stack.status.api_url)
+        .env("SUPABASE_SERVICE_ROLE_KEY", &stack.status.service_role_key)
+        .run();
+    drop(stack);
+    cluster.destroy().ok();
+    result
+}
+
+/// The local files a page loads at start: `href` and `src` attribute values (quoted or not:
+/// trunk minifies the page) ending in .js, .wasm or .css, without their leading `/`.
+fn referenced_files(html: &str) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for attribute in [" href=", " src="] {
+        for (start, _) in html.match_indices(attribute) {
+            let rest = &html[start + attribute.len()..];
+            let value = match rest.chars().next() {
+                Some(quote @ ('"' | '\'')) => rest[1..].split(quote).next(),
+                _ => rest.split([' ', '>', '\t', '\n']).next(),
+            };
+            let Some(value) = value.map(|value| value.trim_start_matches('/')) else {
+                continue;
+            };
+            let is_asset = [".js", ".wasm", ".css"]
+                .iter()
+                .any(|extension| value.ends_with(extension));
+            if is_asset && !value.contains("://") && !files.iter().any(|file| file == value) {
+                files.push(value.to_owned());
+            }
+        }
+    }
+    files
+}
+
+/// Print raw, gzip and brotli sizes per file and in total (Node's zlib does the compressing:
+/// the same encoders browsers negotiate with servers).
+fn print_download(files: &[PathBuf]) -> Result<()> {
+    let script = r#"
+const fs = require('fs'), zlib = require('zlib');
+let total = [0, 0, 0];
+for (const file of process.argv.slice(1)) {
+  const bytes = fs.readFileSync(file);
+  const sizes = [bytes.length, zlib.gzipSync(bytes, { level: 9 }).length,
+    zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length];
+  sizes.forEach((size, index) => { total[index] += size; });
+  console.log(`  ${require('path').basename(file).padEnd(40)} ${sizes.map((s) => String(s).padStart(9)).join(' ')}`);
+}
+console.log(`  ${'total'.padEnd(40)} ${total.map((s) => String(s).padStart(9)).join(' ')}`);
+console.log(JSON.stringify(total));
+"#;
+    println!("Initial download (bytes):");
+    println!(
+        "  {:<40} {:>9} {:>9} {:>9}",
+        "file", "raw", "gzip", "brotli"
+    );
+    let output = Cmd::new("node").args(["-e", script]).args(files).read()?;
+    let (table, totals) = output
+        .trim_end()
+        .rsplit_once('\n')
+        .context("no totals from node")?;
+    println!("{table}");
+    let totals: [usize; 3] = serde_json::from_str(totals).context("reading the totals")?;
+    let verdict = |bytes: usize| {
+        if bytes <= TARGET_DOWNLOAD_BYTES {
+            "within"
+        } else {
+            "OVER"
+        }
+    };
+    println!(
+        "  gzip {:.1} kB ({} the 500 kB target), brotli {:.1} kB ({} it)\n",
+        totals[1] as f64 / 1000.0,
+        verdict(totals[1]),
+        totals[2] as f64 / 1000.0,
+        verdict(totals[2]),
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_assets_trunk_links_from_index_html() {
+        let html = r#"<link rel="stylesheet" href="/tokens-1.css" integrity="x"/>
+            <link href=/base-1.css integrity=sha384-x rel=stylesheet>
+            <link rel="modulepreload" href="/web-2.js" crossorigin="anonymous">
+            <link rel="preload" href="/web-2_bg.wasm" as="fetch" type="application/wasm">
+            <script type="module">import init from '/web-2.js';</script>
+            <link rel="icon" href="https://example.com/favicon.ico">"#;
+        assert_eq!(
+            referenced_files(html),
+            vec!["tokens-1.css", "base-1.css", "web-2.js", "web-2_bg.wasm"]
+        );
+    }
+}
