@@ -239,3 +239,24 @@ test('leaving a channel stops its broadcasts and answers ok', needsDatabase, asy
   assert.equal(await alice.client.removeChannel(job.channel), 'ok');
   assert.deepEqual(alice.client.getChannels(), []);
 });
+
+test('forged and expired tokens cannot join a private topic (security case 13)', needsDatabase, async () => {
+  assert.ok(env.jwtSecret, 'SUPABASE_JWT_SECRET (the project JWT secret)');
+  const now = nowSeconds();
+  const claims = { sub: alice.user.id, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 600 };
+  const wrongKey = 'not-the-secret-but-long-enough-0123456789';
+  const forgeries = {
+    'alg none': signJwt(claims, { alg: 'none' }),
+    'wrong key': signJwt(claims, { secret: wrongKey }),
+    'service_role with a wrong key': signJwt({ ...claims, role: 'service_role' }, { secret: wrongKey }),
+    'expired 31 s ago': signJwt({ ...claims, iat: now - 3600, exp: now - 31 }),
+  };
+  for (const [name, token] of Object.entries(forgeries)) {
+    const client = tracked(clientWithKey(env.anonKey, { accessToken: async () => token }));
+    await client.realtime.setAuth();
+    const seen = join(client, `agency:${alice.agencyId}`, ['analysis_job']);
+    const error = await refused(seen);
+    assert.match(error.message, /^(MalformedJWT|JwtSignatureError|InvalidJWTToken): /, name);
+    await client.removeAllChannels();
+  }
+});

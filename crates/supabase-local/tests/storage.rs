@@ -223,6 +223,38 @@ async fn owners_work_in_their_folder_and_nobody_else_sees_it() {
             .starts_with('"')
     );
     assert_eq!(response.bytes().await.unwrap().as_ref(), b"WEBVTT\n");
+    // The `authenticated` spellings of download and info are the same routes, under RLS.
+    let path = format!("{bucket}/{alice}/notes/two.vtt");
+    let response = a
+        .request(
+            reqwest::Method::GET,
+            &format!("/object/authenticated/{path}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), b"WEBVTT\n");
+    let response = a
+        .request(
+            reqwest::Method::GET,
+            &format!("/object/info/authenticated/{path}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let info: Value = response.json().await.unwrap();
+    assert_eq!(info["size"], 7, "{}", show(&info));
+    for route in ["authenticated", "info/authenticated"] {
+        let response = b
+            .request(reqwest::Method::GET, &format!("/object/{route}/{path}"))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        assert_storage_error(status, &response.json().await.unwrap(), "404");
+    }
 
     // Listing: folders first with id null, one level at a time, only what RLS shows.
     assert_eq!(
@@ -766,5 +798,86 @@ async fn refused_uploads_are_read_to_the_end_before_the_answer() {
         assert_storage_error(status, &body, expected);
     }
     assert_eq!(a.list(&bucket, &alice).await, json!([]));
+    stand.stop().await;
+}
+
+/// What a crash can leave behind is cleaned up at start-up: temporary files, and version files
+/// that no row refers to once they are old enough (a younger one may be an upload between its
+/// rename and its commit). The files of stored objects stay.
+#[tokio::test]
+async fn start_up_removes_what_a_crash_left_and_keeps_stored_objects() {
+    use std::time::{Duration, SystemTime};
+
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_path_buf();
+    let same_folder = |folder: std::path::PathBuf| {
+        move |settings: &mut supabase_local::settings::Settings| {
+            settings.data_dir = folder;
+        }
+    };
+    let stand = Stand::start(same_folder(data_dir.clone())).await;
+    let bucket = bucket_with_policies(&stand, &["insert", "select"]).await;
+    let alice = new_user();
+    let name = format!("{alice}/kept.txt");
+    let (status, body) = Api::as_user(&stand, &alice)
+        .upload(&bucket, &name, b"kept bytes", "text/plain", false)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", show(&body));
+    stand.stop().await;
+
+    // As after a crash: every stored file an hour old, plus an old and a young orphan and a
+    // half-written temporary file.
+    let objects = data_dir.join("storage/objects");
+    let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    let age = |path: &std::path::Path| {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|file| file.set_modified(an_hour_ago))
+            .unwrap();
+    };
+    let mut stored = Vec::new();
+    for shard in std::fs::read_dir(&objects).unwrap() {
+        for file in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+            stored.push(file.unwrap().path());
+        }
+    }
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    age(&stored[0]);
+    let version_file = |content: &[u8]| {
+        let name = uuid::Uuid::new_v4().simple().to_string();
+        let shard = objects.join(&name[..2]);
+        std::fs::create_dir_all(&shard).unwrap();
+        let path = shard.join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    };
+    let old_orphan = version_file(b"old orphan");
+    age(&old_orphan);
+    let young_orphan = version_file(b"young orphan");
+    let half_written = data_dir.join("storage/tmp/0123.part");
+    std::fs::write(&half_written, b"half an upl").unwrap();
+
+    let stand = Stand::start(same_folder(data_dir.clone())).await;
+    assert!(
+        !half_written.exists(),
+        "temporary files are removed before serving"
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while old_orphan.exists() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the old orphan was not swept within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        young_orphan.exists(),
+        "a young file may be an upload in flight"
+    );
+    assert!(stored[0].exists(), "a referenced version is kept");
+    let response = Api::as_user(&stand, &alice).download(&bucket, &name).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), "kept bytes");
     stand.stop().await;
 }
