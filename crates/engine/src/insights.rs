@@ -20,7 +20,7 @@ pub use language::{MAX_PHRASE_WORDS, ProspectLanguage, STORED_SENTENCES, TermUse
 
 use crate::evidence::Quote;
 use crate::roles::{self, RoleHints};
-use crate::text::{Document, Hit, Lexicon, MatchScratch, TokenKind, WordClass};
+use crate::text::{Document, Hit, Lexicon, MatchScratch, Sentence, TokenKind, WordClass};
 use crate::transcript::{AwarenessLevel, Outcome, Role, Transcript};
 use cues::{Cue, RepCue};
 use serde::{Deserialize, Serialize};
@@ -285,10 +285,12 @@ pub struct Analyzer {
     pub(crate) lexicon: Lexicon<Cue>,
     /// Lowercased single-word competitor names of ≥ 5 letters, for fuzzy matching.
     fuzzy_names: Vec<(String, u16)>,
+    /// Lowercased words of the client's brand and offer names.
+    brand_words: Vec<String>,
 }
 
 /// Words closer than this (Jaro–Winkler) to a competitor name are taken as that name.
-const FUZZY_THRESHOLD: f64 = 0.92;
+pub(crate) const FUZZY_THRESHOLD: f64 = 0.92;
 /// Words shorter than this are never fuzzy-matched (too many false friends).
 const FUZZY_MIN_CHARS: usize = 5;
 /// Negation scope: at most this many words before a cue (NegEx).
@@ -306,10 +308,21 @@ impl Analyzer {
             .map(|(i, name)| (crate::text::normalize(name.trim()), i as u16))
             .filter(|(name, _)| !name.contains(' ') && name.chars().count() >= FUZZY_MIN_CHARS)
             .collect();
+        let brand_words = config
+            .brand_names
+            .iter()
+            .flat_map(|name| {
+                crate::text::normalize(name)
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         Ok(Analyzer {
             config,
             lexicon,
             fuzzy_names,
+            brand_words,
         })
     }
 
@@ -331,9 +344,10 @@ impl Analyzer {
                 .find(&document, sentence, &mut scratch, &mut found);
             let start = hits.len() as u32;
             for (i, hit) in found.iter().enumerate() {
-                let negated = !self.lexicon.pattern(hit.pattern).negated
+                let negated = (!self.lexicon.pattern(hit.pattern).negated
                     && (negated_before(&document, sentence.tokens.start, hit.first)
-                        || self.negated_after(&document, &found[i + 1..], hit));
+                        || self.negated_after(&document, &found[i + 1..], hit)))
+                    || self.dangling_in(&document, sentence, hit);
                 hits.push(AnnotatedHit { hit: *hit, negated });
             }
             sentence_hits.push((start, hits.len() as u32));
@@ -343,6 +357,63 @@ impl Analyzer {
             hits,
             sentence_hits,
         }
+    }
+
+    /// "I'm in" is a commitment only when it ends the clause ("alright I'm in, send me the
+    /// link"), not before a place or a state ("I'm in Nashville", "I'm in the middle of it").
+    fn dangling_in(&self, document: &Document, sentence: &Sentence, hit: &Hit) -> bool {
+        let pattern = self.lexicon.pattern(hit.pattern);
+        if !pattern.cue.ends_with(" in")
+            || !pattern.tags.iter().any(|c| {
+                matches!(
+                    c,
+                    Cue::Signal(SignalKind::Commitment, _)
+                        | Cue::Stage(cues::StageFamily::MostAware, _)
+                )
+            })
+        {
+            return false;
+        }
+        for token in &document.tokens[hit.last as usize + 1..sentence.tokens.end as usize] {
+            if token.disfluent {
+                continue;
+            }
+            if is_clause_boundary(document, token) {
+                return false;
+            }
+            let Some(word) = document.word(token) else {
+                continue;
+            };
+            return !matches!(
+                &*word.text,
+                "let's"
+                    | "send"
+                    | "so"
+                    | "then"
+                    | "sign"
+                    | "where"
+                    | "how"
+                    | "what"
+                    | "when"
+                    | "okay"
+                    | "ok"
+                    | "alright"
+                    | "yeah"
+                    | "yes"
+                    | "and"
+                    | "count"
+                    | "too"
+                    | "as"
+                    | "honestly"
+                    | "definitely"
+                    | "i'm"
+                    | "we're"
+                    | "i'll"
+                    | "we'll"
+                    | "just"
+            );
+        }
+        false
     }
 
     /// NegEx post-trigger: a negating predicate within the window after the cue, same clause.
@@ -387,6 +458,12 @@ impl Analyzer {
         annotated: &Annotated,
     ) -> TranscriptInsights {
         extract::run(self, transcript_id, transcript, annotated)
+    }
+
+    /// Whether a normalised word is part of one of the client's brand or offer names (never a
+    /// competitor, however close its spelling).
+    pub(crate) fn is_brand_word(&self, word: &str) -> bool {
+        self.brand_words.iter().any(|b| b == word)
     }
 
     /// The competitor (index into the config list) a word is a near-miss spelling of.

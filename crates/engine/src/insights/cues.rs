@@ -53,6 +53,9 @@ pub(crate) enum Cue {
     PainTopic,
     Desire,
     Signal(SignalKind, f32),
+    /// A buying signal only when the prospect asks it ("what does onboarding look like?"); the
+    /// same words in a statement are usually the rep's ("the next step would be …").
+    SignalAsk(SignalKind, f32),
     Stage(StageFamily, f32),
     /// A solution category or approach ("agency", "hire someone"): an alternative mention.
     Category,
@@ -82,6 +85,7 @@ fn section_cues(section: &Section) -> Option<Vec<Cue>> {
         "desire" => vec![Cue::Desire],
         "signal.commitment" => vec![Cue::Signal(SignalKind::Commitment, weight)],
         "signal.logistics" => vec![Cue::Signal(SignalKind::Logistics, weight)],
+        "signal.logistics_ask" => vec![Cue::SignalAsk(SignalKind::Logistics, weight)],
         "signal.ownership" => vec![Cue::Signal(SignalKind::Ownership, weight)],
         "signal.desire" => vec![Cue::Signal(SignalKind::Desire, weight)],
         "stage.unaware" => vec![Cue::Stage(StageFamily::Unaware, weight)],

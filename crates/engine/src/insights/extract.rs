@@ -65,12 +65,59 @@ pub(super) fn run(
             } else {
                 seen_words as f32 / side_words as f32
             };
+            if side == Role::Unknown && rep_like(analyzer, annotated, sentence_index as usize) {
+                // No speaker labels: a sentence that sounds like the rep is not the prospect's.
+                continue;
+            }
             let after = if k == 0 { rep_act } else { None };
             seen_words += pass.sentence(turn_index, sentence_index as usize, position, after);
         }
         rep_act = None;
     }
     pass.finish(talk)
+}
+
+/// Whether a sentence of a transcript without speaker labels sounds like the rep: a rep
+/// introduction, commitment ask or price reveal; an agenda line that is not a question; or a
+/// statement addressed to "you" with no first-person singular ("so you can focus on your
+/// startup", "the next step would be booking a session so you can meet Sofia"). Prospects'
+/// statements to the rep nearly always carry an "I", "me" or "my" ("let me get back to you").
+pub(super) fn rep_like(analyzer: &Analyzer, annotated: &Annotated, sentence_index: usize) -> bool {
+    let document = &annotated.document;
+    let sentence = &document.sentences[sentence_index];
+    for annotated_hit in annotated.hits_of(sentence_index) {
+        if annotated_hit.negated {
+            continue;
+        }
+        let hit = &annotated_hit.hit;
+        if has_rep_cue(analyzer, hit, RepCue::Introduction)
+            || has_rep_cue(analyzer, hit, RepCue::Act(RepAct::CommitmentAsk))
+            || has_rep_cue(analyzer, hit, RepCue::Act(RepAct::PriceReveal))
+            || (!sentence.is_question && has_rep_cue(analyzer, hit, RepCue::Agenda))
+        {
+            return true;
+        }
+    }
+    if sentence.is_question {
+        return false;
+    }
+    let mut second_person = false;
+    for token in &document.tokens[sentence.tokens.start as usize..sentence.tokens.end as usize] {
+        if token.disfluent {
+            continue;
+        }
+        let Some(entry) = document.word(token) else {
+            continue;
+        };
+        match &*entry.text {
+            "i" | "i'm" | "i've" | "i'd" | "i'll" | "me" | "my" | "myself" | "mine" => {
+                return false;
+            }
+            _ if entry.class.has(WordClass::SECOND_PERSON) => second_person = true,
+            _ => {}
+        }
+    }
+    second_person
 }
 
 /// What the rep's turn did, from its last two sentences: a commitment ask beats a price reveal
@@ -265,7 +312,7 @@ impl<'a> Pass<'a> {
                         let mention = if *cue == Cue::PainTopic {
                             self.topic_of(&hit)
                         } else {
-                            self.object_of(sentence, &hit, hits)
+                            self.object_of(sentence, &hit, hits, !pains)
                         };
                         if let Some((phrase, key)) = mention {
                             *found = true;
@@ -288,7 +335,10 @@ impl<'a> Pass<'a> {
                             }
                         }
                     }
-                    Cue::Signal(kind, weight) => {
+                    Cue::Signal(kind, weight) | Cue::SignalAsk(kind, weight) => {
+                        if matches!(cue, Cue::SignalAsk(..)) && !sentence.is_question {
+                            continue;
+                        }
                         let slot = kind as usize;
                         if !signal_seen[slot] && self.signals.len() < MAX_FINDINGS {
                             signal_seen[slot] = true;
@@ -321,7 +371,9 @@ impl<'a> Pass<'a> {
                         }
                     }
                     Cue::Category => {
-                        if self.competitors.len() < MAX_FINDINGS {
+                        if self.competitors.len() < MAX_FINDINGS
+                            && !self.own_business_or_offer(sentence, hit.first, hit.last)
+                        {
                             findings += 1;
                             self.competitors.push(CompetitorMention {
                                 name: pattern.cue.to_string(),
@@ -333,14 +385,20 @@ impl<'a> Pass<'a> {
                     }
                     Cue::Competitor(index) => {
                         competitor_tokens.push((hit.first, hit.last));
+                        let name = self.analyzer.config.competitors[index as usize].trim();
+                        // Lexicon hits match on stems, so "consulting" hits "Consultly": only
+                        // the name as written is a listed mention; a stem-level match is a
+                        // guess, held to the fuzzy rules (close spelling, not their own business).
+                        let kind = match self.listed_or_fuzzy(sentence, &hit, name) {
+                            Some(kind) => kind,
+                            None => continue,
+                        };
                         if self.competitors.len() < MAX_FINDINGS {
                             findings += 1;
                             self.competitors.push(CompetitorMention {
-                                name: self.analyzer.config.competitors[index as usize]
-                                    .trim()
-                                    .to_owned(),
+                                name: name.to_owned(),
                                 said: self.said(sentence, hit.first, hit.last),
-                                kind: MentionKind::Listed,
+                                kind,
                                 quote: self.quote(sentence),
                             });
                         }
@@ -443,6 +501,7 @@ impl<'a> Pass<'a> {
         sentence: &Sentence,
         hit: &Hit,
         hits: &[AnnotatedHit],
+        desire: bool,
     ) -> Option<(String, String)> {
         let document = self.document;
         let lexicon = &self.analyzer.lexicon;
@@ -458,6 +517,7 @@ impl<'a> Pass<'a> {
                             | Cue::Pain
                             | Cue::Desire
                             | Cue::Signal(..)
+                            | Cue::SignalAsk(..)
                             | Cue::ProofAsk
                     )
                 })
@@ -468,6 +528,7 @@ impl<'a> Pass<'a> {
         let mut words = 0;
         let mut last_content = None;
         let mut key: Vec<&str> = Vec::new();
+        let mut previous: Option<&str> = None;
         for index in hit.last + 1..stop {
             let token = &document.tokens[index as usize];
             if is_clause_boundary(document, token) || token.kind == TokenKind::Number {
@@ -479,6 +540,18 @@ impl<'a> Pass<'a> {
             // A new subject starts a new clause in unpunctuated speech ("losing leads | we get").
             if last_content.is_some() && is_new_subject(&entry.text) {
                 break;
+            }
+            // A subordinating word, or "and"/"or"/"so" before a new subject, starts another
+            // clause: "trying to sell | and the inspector flagged it".
+            if last_content.is_some()
+                && (is_clause_opener(&entry.text)
+                    || previous.is_some_and(is_coordinator) && opens_clause(&entry.text))
+            {
+                break;
+            }
+            previous = Some(&entry.text);
+            if last_content.is_some() && is_coordinator(&entry.text) {
+                continue;
             }
             words += 1;
             if words > OBJECT_WORDS {
@@ -492,7 +565,37 @@ impl<'a> Pass<'a> {
             }
         }
         let end = last_content?;
+        if desire && !self.plausible_desire(hit, end) {
+            return None;
+        }
         Some((self.words_between(hit.first, end), key.join(" ")))
+    }
+
+    /// Whether a desire reads as an outcome the prospect wants. Hopes about the offer itself
+    /// ("I hope something like this can help") are not outcomes, and weak triggers ("trying
+    /// to", "looking to", "planning to") only count before a goal verb ("trying to grow"), not
+    /// before a situation ("trying to sell the house", "I'll try to make it").
+    fn plausible_desire(&self, hit: &Hit, end: u32) -> bool {
+        let words = self.word_list(hit.first, end);
+        if hopes_about_the_offer(&words) {
+            return false;
+        }
+        let Some(to) = words.iter().position(|w| *w == "to") else {
+            return true;
+        };
+        let trigger = &words[..to];
+        let verb = words.get(to + 1).copied();
+        if verb.is_some_and(|v| NOT_OUTCOME_VERBS.contains(&v)) {
+            // "I'd like to see case studies", "I want to think about it": asks and hedges.
+            return false;
+        }
+        let weak = trigger.iter().any(|w| {
+            matches!(
+                *w,
+                "try" | "trying" | "tried" | "looking" | "planning" | "aiming"
+            )
+        });
+        !weak || verb.is_some_and(|v| GOAL_VERBS.contains(&v))
     }
 
     /// A self-naming pain: the trigger's own words, keyed by their stems.
@@ -508,6 +611,11 @@ impl<'a> Pass<'a> {
 
     /// The normalised words from token `first` to `last`, fillers dropped.
     fn words_between(&self, first: u32, last: u32) -> String {
+        self.word_list(first, last).join(" ")
+    }
+
+    /// The normalised words from token `first` to `last`, fillers dropped.
+    fn word_list(&self, first: u32, last: u32) -> Vec<&'a str> {
         let document = self.document;
         (first..=last)
             .filter_map(|i| {
@@ -517,8 +625,95 @@ impl<'a> Pass<'a> {
                     .flatten()
                     .map(|e| &*e.text)
             })
-            .collect::<Vec<_>>()
-            .join(" ")
+            .collect()
+    }
+
+    /// The words of a sentence next to tokens `first..=last`: up to `count` words after
+    /// (`after`) or before, fillers skipped, stopping at a clause boundary.
+    fn neighbours(
+        &self,
+        sentence: &Sentence,
+        first: u32,
+        last: u32,
+        after: bool,
+        count: usize,
+    ) -> Vec<&'a str> {
+        let document = self.document;
+        let indices: Box<dyn Iterator<Item = u32>> = if after {
+            Box::new(last + 1..sentence.tokens.end)
+        } else {
+            Box::new((sentence.tokens.start..first).rev())
+        };
+        let mut out = Vec::with_capacity(count);
+        for index in indices {
+            let token = &document.tokens[index as usize];
+            if token.disfluent {
+                continue;
+            }
+            if is_clause_boundary(document, token) {
+                break;
+            }
+            if let Some(entry) = document.word(token) {
+                out.push(&*entry.text);
+                if out.len() == count {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a category word at `first..=last` describes the prospect's own business or the
+    /// client's offer rather than an alternative: "a small consulting business", "we serve
+    /// coaching clients", "the one to one coaching program", "the ads package", "SDR as a
+    /// service", "our software". Named alternatives keep their article: "a coaching program we
+    /// tried", "our current agency".
+    fn own_business_or_offer(&self, sentence: &Sentence, first: u32, last: u32) -> bool {
+        let next = self.neighbours(sentence, first, last, true, 3);
+        let before = self.neighbours(sentence, first, last, false, 4);
+        if next.first().is_some_and(|w| SELF_HEADS.contains(w)) {
+            return true;
+        }
+        let offer_head = next.first().is_some_and(|w| OFFER_HEADS.contains(w))
+            || next.starts_with(&["as", "a", "service"]);
+        if offer_head {
+            // "a coaching program" may be one they tried; "the/your/this … program" is the offer.
+            let indefinite = before
+                .iter()
+                .take_while(|w| !matches!(**w, "the" | "your" | "this" | "that" | "y'all's"))
+                .any(|w| matches!(*w, "a" | "an" | "another" | "other" | "some" | "any"));
+            return !indefinite;
+        }
+        // "our software", "your coaching" (possessive right before, modifiers allowed).
+        for word in before.iter().take(3) {
+            match *word {
+                "current" | "existing" | "old" | "previous" | "last" | "other" | "former" => {
+                    return false;
+                }
+                "my" | "our" | "your" => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// How a lexicon hit on a competitor's name counts: listed when the words are the name (a
+    /// plural or possessive allowed), fuzzy when only close, `None` when it is not a mention.
+    fn listed_or_fuzzy(&self, sentence: &Sentence, hit: &Hit, name: &str) -> Option<MentionKind> {
+        let said = self.words_between(hit.first, hit.last);
+        let name = crate::text::normalize(name);
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let base = said
+            .strip_suffix("'s")
+            .or_else(|| said.strip_suffix("s'"))
+            .or_else(|| said.strip_suffix('s'))
+            .unwrap_or(&said);
+        if said == name || base == name {
+            return Some(MentionKind::Listed);
+        }
+        let close = strsim::jaro_winkler(&said, &name) >= super::FUZZY_THRESHOLD;
+        (close && !self.own_business_or_offer(sentence, hit.first, hit.last))
+            .then_some(MentionKind::Fuzzy)
     }
 
     fn fuzzy_competitors(&mut self, sentence: &Sentence, exact: &[(u32, u32)]) -> u32 {
@@ -532,7 +727,7 @@ impl<'a> Pass<'a> {
                 continue;
             }
             let entry = self.document.vocabulary.get(token.word);
-            if entry.class.has(WordClass::STOP) {
+            if entry.class.has(WordClass::STOP) || self.analyzer.is_brand_word(&entry.text) {
                 continue;
             }
             let analyzer = self.analyzer;
@@ -540,7 +735,12 @@ impl<'a> Pass<'a> {
                 .fuzzy
                 .entry(token.word)
                 .or_insert_with(|| analyzer.fuzzy_competitor(&entry.text));
-            if let Some(competitor) = competitor.filter(|_| self.competitors.len() < MAX_FINDINGS) {
+            // A near-miss spelling is a guess: never on the prospect's own business or the offer.
+            let competitor = competitor.filter(|_| {
+                self.competitors.len() < MAX_FINDINGS
+                    && !self.own_business_or_offer(sentence, index, index)
+            });
+            if let Some(competitor) = competitor {
                 found += 1;
                 self.competitors.push(CompetitorMention {
                     name: analyzer.config.competitors[competitor as usize]
@@ -600,6 +800,204 @@ fn is_new_subject(word: &str) -> bool {
             | "it's"
             | "that's"
             | "there's"
+    )
+}
+
+/// Nouns that, right after a category word, make it describe the prospect's own business or
+/// market ("consulting business", "coaching clients", "the agency space").
+const SELF_HEADS: &[&str] = &[
+    "business",
+    "businesses",
+    "clients",
+    "customers",
+    "patients",
+    "students",
+    "members",
+    "niche",
+    "space",
+    "industry",
+    "background",
+    "world",
+    "practice",
+    "owners",
+    "owner",
+    "side",
+];
+
+/// Nouns that, right after a category word, name a product ("coaching program", "ads package").
+const OFFER_HEADS: &[&str] = &[
+    "program",
+    "programme",
+    "programs",
+    "package",
+    "packages",
+    "plan",
+    "plans",
+    "offer",
+    "offering",
+    "membership",
+    "session",
+    "sessions",
+    "retainer",
+    "bundle",
+    "tier",
+    "call",
+    "calls",
+];
+
+/// Words that open a subordinate or new clause wherever they stand.
+fn is_clause_opener(word: &str) -> bool {
+    matches!(
+        word,
+        "because"
+            | "cause"
+            | "'cause"
+            | "since"
+            | "while"
+            | "unless"
+            | "whereas"
+            | "which"
+            | "who"
+            | "whoever"
+            | "whatever"
+            | "then"
+            | "plus"
+            | "although"
+            | "though"
+    )
+}
+
+fn is_coordinator(word: &str) -> bool {
+    matches!(word, "and" | "or" | "so")
+}
+
+/// Words that, after "and" / "or" / "so", start a new clause rather than continue a list
+/// ("more leads and the right patients" is rare next to "sell and the inspector flagged it").
+fn opens_clause(word: &str) -> bool {
+    is_new_subject(word)
+        || matches!(
+            word,
+            "the"
+                | "a"
+                | "an"
+                | "it"
+                | "this"
+                | "that"
+                | "these"
+                | "those"
+                | "my"
+                | "our"
+                | "their"
+                | "his"
+                | "her"
+                | "then"
+                | "now"
+                | "he's"
+                | "she's"
+                | "i've"
+                | "we've"
+                | "i'd"
+                | "we'd"
+                | "i'll"
+                | "we'll"
+                | "there"
+                | "honestly"
+        )
+}
+
+/// Verbs after a weak desire trigger ("trying to", "looking to") that name a goal.
+const GOAL_VERBS: &[&str] = &[
+    "get",
+    "grow",
+    "scale",
+    "fix",
+    "hit",
+    "reach",
+    "build",
+    "double",
+    "triple",
+    "increase",
+    "reduce",
+    "cut",
+    "improve",
+    "fill",
+    "land",
+    "add",
+    "hire",
+    "stop",
+    "figure",
+    "sort",
+    "find",
+    "bring",
+    "break",
+    "launch",
+    "expand",
+    "free",
+    "save",
+    "boost",
+    "win",
+    "close",
+    "convert",
+    "book",
+    "attract",
+    "generate",
+    "lower",
+    "raise",
+    "replace",
+    "automate",
+    "streamline",
+];
+
+/// Verbs after "want to" / "I'd like to" that ask for information or defer, not outcomes.
+const NOT_OUTCOME_VERBS: &[&str] = &[
+    "see",
+    "talk",
+    "speak",
+    "ask",
+    "know",
+    "hear",
+    "think",
+    "check",
+    "run",
+    "look",
+    "sleep",
+    "discuss",
+    "chat",
+    "understand",
+    "learn",
+    "try",
+    "say",
+    "mention",
+    "clarify",
+    "confirm",
+    "jump",
+    "circle",
+    "touch",
+    "share",
+    "show",
+    "tell",
+    "walk",
+    "start",
+    "move",
+    "sign",
+    "wait",
+    "hold",
+];
+
+/// "I hope something like this can help", "I wish you could": a hope about the offer or the
+/// vendor, not an outcome the prospect wants.
+fn hopes_about_the_offer(words: &[&str]) -> bool {
+    let Some(at) = words
+        .iter()
+        .position(|w| matches!(*w, "hope" | "hoping" | "wish" | "hopefully"))
+    else {
+        return false;
+    };
+    let rest = &words[at + 1..];
+    let rest = rest.strip_prefix(&["that"][..]).unwrap_or(rest);
+    matches!(
+        rest.first().copied(),
+        Some("this" | "that" | "it" | "you" | "your" | "something" | "y'all" | "these" | "they")
     )
 }
 

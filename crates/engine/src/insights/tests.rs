@@ -339,3 +339,185 @@ fn client_phrases_extend_the_lexicon() {
     let insights = analyze_with(config, &with_rep("honestly that's too rich for my blood"));
     assert_eq!(classes(&insights), [ObjectionClass::Price]);
 }
+
+fn desires(insights: &TranscriptInsights) -> Vec<&str> {
+    insights.desires.iter().map(|d| d.phrase.as_str()).collect()
+}
+
+#[test]
+fn desires_stop_at_clause_boundaries_and_need_a_goal() {
+    // Speech-to-text without punctuation, then the same with it.
+    for text in [
+        "every week it's the same thing we're trying to sell and the inspector flagged it",
+        "Every week it's the same thing: we're trying to sell and the inspector flagged it.",
+        "um i'll try to make it but things are crazy this week",
+        "I hope something like this can help. I hope this could work for us.",
+        "i'd like to see case studies before anything i want to think about it",
+    ] {
+        let (_, insights) = analyze(&with_rep(text));
+        assert_eq!(desires(&insights), Vec::<&str>::new(), "{text}");
+    }
+    let (_, insights) = analyze(&with_rep(
+        "we're trying to get more implant patients because the chairs sit empty",
+    ));
+    assert_eq!(desires(&insights), ["trying to get more implant patients"]);
+    let (_, insights) = analyze(&with_rep(
+        "honestly i want to fill the hygiene schedule and we lost two hygienists last year",
+    ));
+    assert_eq!(desires(&insights), ["want to fill the hygiene schedule"]);
+    let (_, insights) = analyze(&with_rep(
+        "i'd love to have thirty new patients a month so i can finally take a holiday",
+    ));
+    assert_eq!(
+        desires(&insights),
+        ["i'd love to have thirty new patients a month"]
+    );
+    // A list inside the object is kept: "time and money".
+    let (_, insights) = analyze(&with_rep("we want to save time and money on admin"));
+    assert_eq!(desires(&insights), ["want to save time and money on admin"]);
+}
+
+fn said(insights: &TranscriptInsights) -> Vec<&str> {
+    insights
+        .competitors
+        .iter()
+        .map(|c| c.said.as_str())
+        .collect()
+}
+
+#[test]
+fn own_business_and_the_offer_are_not_alternatives() {
+    let config = AnalysisConfig {
+        competitors: vec!["Consultly".into(), "Coachable".into()],
+        brand_names: vec!["Momentum Coaching".into()],
+        ..AnalysisConfig::default()
+    };
+    for text in [
+        "oh sorry i know it's a pretty small consulting business just me and a dozen",
+        "We serve mainly mid market coaching clients, nothing fancy.",
+        "how long until people see results with the one to one coaching program",
+        "what's included in the sdr as a service plan exactly",
+        "So how much is the front desk training plus ads package?",
+        "whatever we go with has to work with our software",
+        "i've been following momentum coaching for a while",
+    ] {
+        let insights = analyze_with(config.clone(), &with_rep(text));
+        assert!(
+            said(&insights).is_empty(),
+            "{text}: {:?}",
+            insights.competitors
+        );
+        assert!(
+            !classes(&insights).contains(&ObjectionClass::Competitor),
+            "{text}"
+        );
+    }
+    // Real alternatives still count, named or not, with or without punctuation.
+    for (text, expected) in [
+        (
+            "we tried a coaching program last year and it didn't stick",
+            "coaching",
+        ),
+        ("we hired a consultant last year", "consultant"),
+        (
+            "we had an agency for two years and they burned our domain",
+            "agency",
+        ),
+        (
+            "we looked at consultli but the reviews were bad",
+            "consultli",
+        ),
+    ] {
+        let insights = analyze_with(config.clone(), &with_rep(text));
+        assert!(
+            said(&insights).contains(&expected),
+            "{text}: {:?}",
+            said(&insights)
+        );
+    }
+}
+
+/// Unlabeled text (no speaker names): both sides' lines are in one speaker's turns.
+fn unlabeled(paragraphs: &[&str]) -> TranscriptInsights {
+    let mut t = Transcript {
+        format: SourceFormat::Unlabeled,
+        speakers: Vec::new(),
+        turns: paragraphs
+            .iter()
+            .map(|p| Turn {
+                speaker: "Unknown speaker".into(),
+                role: Role::Unknown,
+                start_ms: None,
+                end_ms: None,
+                text: (*p).into(),
+            })
+            .collect(),
+        metadata: TranscriptMetadata::default(),
+    };
+    default_analyzer().analyze("unlabeled", &mut t, &RoleHints::default())
+}
+
+#[test]
+fn buying_signals_are_the_prospects_words() {
+    let insights = unlabeled(&[
+        "ok so the next step would be booking a strategy session so you can meet sofia and she'll walk you through onboarding",
+        "Okay so the price for the new patient program is six thousand, and covers onboarding and the ads.",
+        "so you can focus on your startup we really stay with you until you get results",
+        "we keep losing leads and it's killing us",
+    ]);
+    assert!(
+        insights.buying_signals.is_empty(),
+        "{:?}",
+        insights.buying_signals
+    );
+    assert_eq!(insights.pains.len(), 1, "{:?}", insights.pains);
+    // The prospect's own questions about the same things are signals.
+    let insights = unlabeled(&[
+        "what does onboarding look like how soon could we start",
+        "What are the next steps?",
+    ]);
+    let cues: Vec<&str> = insights
+        .buying_signals
+        .iter()
+        .map(|s| s.cue.as_str())
+        .collect();
+    assert!(cues.contains(&"onboarding"), "{cues:?}");
+    // A statement about onboarding is not a buying signal, even from the prospect.
+    let (_, insights) = analyze(&with_rep("onboarding was a mess with our last agency"));
+    assert!(
+        insights.buying_signals.is_empty(),
+        "{:?}",
+        insights.buying_signals
+    );
+}
+
+#[test]
+fn im_in_is_a_commitment_only_at_the_end_of_a_clause() {
+    for text in ["I'm in Nashville.", "i'm in the middle of a move right now"] {
+        let (_, insights) = analyze(&with_rep(text));
+        assert!(insights.buying_signals.is_empty(), "{text}");
+        assert!(!insights.stage.most_aware, "{text}");
+    }
+    for text in [
+        "alright i'm in send me the link",
+        "Okay, I'm in.",
+        "yeah we're in let's do it",
+    ] {
+        let (_, insights) = analyze(&with_rep(text));
+        assert!(
+            insights
+                .buying_signals
+                .iter()
+                .any(|s| s.kind == SignalKind::Commitment),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn checking_a_calendar_is_a_stall_not_someone_elses_decision() {
+    let (_, insights) = analyze(&with_rep("Possibly, I'd have to check my calendar."));
+    assert_eq!(classes(&insights), [ObjectionClass::Timing]);
+    let (_, insights) = analyze(&with_rep("i'd have to check with my partner first"));
+    assert_eq!(classes(&insights), [ObjectionClass::Authority]);
+}

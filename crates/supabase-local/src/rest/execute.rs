@@ -58,7 +58,8 @@ pub struct Context<'a> {
     pub caller: &'a Caller,
     pub request: &'a RequestInfo,
     pub search_path: &'a str,
-    pub role_settings: &'a [(String, String)],
+    /// The impersonated role's settings, then the function's hoisted ones.
+    pub settings: &'a [(String, String)],
     pub timezone: Option<&'a str>,
     pub max_affected: Option<i64>,
 }
@@ -92,6 +93,26 @@ impl Drop for Checkout {
             drop(deadpool_postgres::Object::take(object));
         }
     }
+}
+
+/// The transaction's isolation level, as PostgREST picks it: the last
+/// `default_transaction_isolation` among the role's and the function's settings, else READ
+/// COMMITTED. Only the four level names reach the BEGIN statement.
+pub fn isolation(settings: &[(String, String)]) -> &'static str {
+    settings
+        .iter()
+        .rev()
+        .find(|(name, _)| name == "default_transaction_isolation")
+        .and_then(
+            |(_, value)| match value.trim().to_ascii_lowercase().as_str() {
+                "serializable" => Some("SERIALIZABLE"),
+                "repeatable read" => Some("REPEATABLE READ"),
+                "read committed" => Some("READ COMMITTED"),
+                "read uncommitted" => Some("READ UNCOMMITTED"),
+                _ => None,
+            },
+        )
+        .unwrap_or("READ COMMITTED")
 }
 
 const SET_TIMEZONE: &str =
@@ -148,7 +169,7 @@ async fn transact(
         &context.caller.claims,
         context.request,
         context.search_path,
-        context.role_settings,
+        context.settings,
     );
     let settings = match cache.prepare(client, &settings_sql).await {
         Ok(settings) => settings,
@@ -160,10 +181,14 @@ async fn transact(
         .collect();
     let texts: Vec<Text> = statement.params.iter().map(|p| Text(p)).collect();
     let params: Vec<&(dyn ToSql + Sync)> = texts.iter().map(|t| t as &(dyn ToSql + Sync)).collect();
-    let begin = match plan.access {
-        Access::ReadOnly => "BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY",
-        Access::ReadWrite => "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE",
-    };
+    let begin = format!(
+        "BEGIN ISOLATION LEVEL {} {}",
+        isolation(context.settings),
+        match plan.access {
+            Access::ReadOnly => "READ ONLY",
+            Access::ReadWrite => "READ WRITE",
+        }
+    );
     // A read-only transaction has nothing to roll back; a write commits at once unless a check
     // on its result may still have to undo it.
     let commit_at_once =
@@ -178,7 +203,7 @@ async fn transact(
     let row = match prepared {
         Some(main) => {
             let (began, set, zone, row, committed) = futures_util::join!(
-                client.batch_execute(begin),
+                client.batch_execute(&begin),
                 client.execute(&settings, &settings_params),
                 timezone,
                 client.query_one(&main, &params),
@@ -209,7 +234,7 @@ async fn transact(
         None => {
             // Prepare inside the transaction, under the request's search_path and role.
             let (began, set, zone) = futures_util::join!(
-                client.batch_execute(begin),
+                client.batch_execute(&begin),
                 client.execute(&settings, &settings_params),
                 timezone,
             );
@@ -308,4 +333,41 @@ fn check(plan: &Plan, outcome: &Outcome, max_affected: Option<i64>) -> Result<()
         return Err(ApiError::PutMatchingPk);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::isolation;
+
+    fn settings(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn isolation_comes_from_the_last_setting_and_only_names_a_level() {
+        assert_eq!(isolation(&[]), "READ COMMITTED");
+        assert_eq!(
+            isolation(&settings(&[("statement_timeout", "8s")])),
+            "READ COMMITTED"
+        );
+        // The role says repeatable read, the function (later) says serializable.
+        assert_eq!(
+            isolation(&settings(&[
+                ("default_transaction_isolation", "repeatable read"),
+                ("statement_timeout", "8s"),
+                ("default_transaction_isolation", "Serializable"),
+            ])),
+            "SERIALIZABLE"
+        );
+        assert_eq!(
+            isolation(&settings(&[(
+                "default_transaction_isolation",
+                "serializable; drop table x"
+            )])),
+            "READ COMMITTED"
+        );
+    }
 }

@@ -236,13 +236,18 @@ async fn handle(
         .map(|name| quote_ident(name))
         .collect::<Vec<_>>()
         .join(", ");
+    // The role's own settings, then (for a call) the function's hoisted ones, which win.
+    let mut settings = cache.role_settings(&caller.role).to_vec();
+    if let plan::Kind::Call(call) = &plan.kind {
+        settings.extend(call.function.settings.iter().cloned());
+    }
     let context = execute::Context {
         database: &state.db,
         pool: &state.db.api,
         caller: &caller,
         request: &request_info,
         search_path: &search_path,
-        role_settings: cache.role_settings(&caller.role),
+        settings: &settings,
         timezone: preferences.timezone.as_deref(),
         max_affected: preferences.max_affected.filter(|_| preferences.strict),
     };

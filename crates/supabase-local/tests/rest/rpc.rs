@@ -364,3 +364,35 @@ async fn functions_see_lower_cased_headers_without_cookie_and_parsed_cookies() {
         json!({"theme": "dark", "session": "abc"})
     );
 }
+
+#[tokio::test]
+async fn function_settings_are_hoisted_into_the_transaction() {
+    let harness = Harness::start().await;
+    let a = As::User(USER_A);
+    assert_eq!(
+        harness.get(&a, "/rest/v1/rpc/isolation").await.json(),
+        json!("serializable")
+    );
+    assert_eq!(
+        harness.get(&a, "/rest/v1/rpc/whoami").await.json()["read_only"],
+        "on"
+    );
+    let default = harness
+        .get(&a, "/rest/v1/rpc/client_totals?select=total")
+        .await;
+    assert_eq!(default.status, StatusCode::OK);
+    // The function's statement_timeout (500 ms) bounds the call itself; set only inside the
+    // function, it would not (the timeout is armed when the statement starts).
+    let started = std::time::Instant::now();
+    let bounded = harness
+        .rpc(&As::Service, "sleep_bounded", r#"{"seconds": 3}"#)
+        .await;
+    assert_eq!(
+        bounded.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        bounded.text
+    );
+    assert_eq!(bounded.error_code(), "57014");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+}

@@ -29,7 +29,7 @@ select n.nspname::text, p.proname::text, p.provolatile::text, p.proretset, p.pro
              join pg_type ty on ty.oid = u.t
              left join pg_type bt on ty.typtype = 'd' and bt.oid = ty.typbasetype
              order by u.i),
-       rt.typname::text, rt.typtype::text, rt.typrelid
+       rt.typname::text, rt.typtype::text, rt.typrelid, p.proconfig
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 join pg_type rt on rt.oid = p.prorettype
@@ -521,6 +521,14 @@ fn function_from_row(
     let return_type: String = row.get(10);
     let return_kind: String = row.get(11);
     let return_relation: u32 = row.get(12);
+    let config: Option<Vec<String>> = row.get(13);
+    let settings = config
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|entry| entry.split_once('='))
+        .filter(|(name, _)| super::HOISTED_SETTINGS.contains(name))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
 
     let mode_of = |index: usize| {
         modes
@@ -595,5 +603,6 @@ fn function_from_row(
         parameters,
         returns,
         volatility,
+        settings,
     }
 }

@@ -292,7 +292,18 @@ pub struct Function {
     pub parameters: Vec<Parameter>,
     pub returns: Returns,
     pub volatility: Volatility,
+    /// The function's own `SET` values that PostgREST hoists into the transaction before the
+    /// call (its default `db-hoisted-tx-settings`, see [`HOISTED_SETTINGS`]).
+    pub settings: Vec<(String, String)>,
 }
+
+/// Function settings applied to the whole transaction, as PostgREST's default
+/// `db-hoisted-tx-settings`: a `statement_timeout` set on a function then bounds its call.
+pub const HOISTED_SETTINGS: &[&str] = &[
+    "statement_timeout",
+    "plan_filter.statement_cost_limit",
+    "default_transaction_isolation",
+];
 
 impl Function {
     pub fn returns_set(&self) -> bool {

@@ -122,6 +122,7 @@ pub(crate) fn fixture() -> SchemaCache {
                     .map(|t| t.columns.clone()),
             },
             volatility: Volatility::Stable,
+            settings: Vec::new(),
         }],
     );
     cache

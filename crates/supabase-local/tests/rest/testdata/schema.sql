@@ -239,6 +239,15 @@ language sql stable as $$
   )
 $$;
 
+-- Settings PostgREST hoists into the transaction: isolation level and statement_timeout.
+create function rest_test.isolation() returns text
+language sql stable set default_transaction_isolation = 'serializable'
+as $$ select current_setting('transaction_isolation') $$;
+
+create function rest_test.sleep_bounded(seconds float) returns int
+language sql volatile set statement_timeout = '500ms'
+as $$ select 1 from pg_sleep(seconds) $$;
+
 revoke execute on all functions in schema rest_test from public;
 grant execute on all functions in schema rest_test to anon, authenticated, service_role;
 revoke execute on function rest_test.my_agencies() from anon;
