@@ -104,6 +104,7 @@ fn Pages() -> impl IntoView {
                         <Route path=path!("") view=pages::client::overview::Overview/>
                         <Route path=path!("/profile") view=pages::client::profile::Profile/>
                         <Route path=path!("/transcripts") view=pages::client::transcripts::Transcripts/>
+                        <Route path=path!("/transcripts/:transcript_id") view=pages::client::transcripts::viewer::TranscriptViewer/>
                         <Route path=path!("/analysis") view=pages::client::analysis::Analysis/>
                     </ParentRoute>
                     <Route path=path!("/settings") view=pages::settings::Settings/>

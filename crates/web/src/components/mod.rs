@@ -3,12 +3,16 @@
 //! retry, and the signed-in shell. Text is always rendered as text: nothing here (or anywhere
 //! in the app) sets inner HTML.
 
+pub(crate) mod charts;
 pub(crate) mod dialog;
 pub(crate) mod feedback;
 pub(crate) mod field;
 pub(crate) mod layout;
+pub(crate) mod report;
 pub(crate) mod tabs;
 pub(crate) mod toast;
+pub(crate) mod upload;
+pub(crate) mod virtual_list;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -97,6 +97,7 @@ fn web_clippy(_: &mut Context) -> Result<Tally> {
     Ok(Tally::check(
         cargo()
             .args(["clippy", "--package", "web", "--package", "supabase-client"])
+            .args(["--package", "parse-worker"])
             .args(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])
             .succeeds()?,
     ))

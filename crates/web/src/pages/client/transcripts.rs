@@ -1,94 +1,98 @@
-//! The client's Transcripts tab.
-//!
-//! For now it lists the transcripts already stored for the client. The bulk uploader (drag and
-//! drop of hundreds of files, in-browser parsing with the engine compiled to Wasm, per-file
-//! progress and errors, role and outcome correction, duplicate detection, batch organizer and
-//! the transcript viewer) belongs here: this module is its home. Use `use_client()` for the
-//! client (`id`, `client`), `use_agencies()` for the agency id and role, `supabase()` for
-//! queries and `Client::upload` (Storage with progress), and `components::{feedback, field,
-//! dialog, toast}` for the states.
+//! The client's Transcripts tab: the bulk uploader (drop hundreds of files, parsed in the
+//! browser by the engine in a Web Worker, per-file progress and errors, duplicates detected,
+//! roles and outcome corrected) above the stored transcripts with the batch organizer; and the
+//! transcript viewer (its own route, deep-linkable to a turn).
+
+mod corrections;
+pub(crate) mod library;
+mod parser;
+mod uploader;
+pub(crate) mod viewer;
 
 use super::use_client;
 use crate::app::supabase;
-use crate::components::feedback::{EmptyState, loaded};
-use crate::model::format;
+use crate::model::transcripts::TranscriptRow;
 use leptos::prelude::*;
-use serde::Deserialize;
-use supabase_client::Query;
+use library::{Library, load_analyzed, load_rows};
+use std::collections::BTreeSet;
+use supabase_client::Error;
+use uploader::UploadPanel;
+pub(crate) use uploader::new_uuid;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct TranscriptRow {
-    id: String,
-    file_name: String,
-    #[serde(default)]
-    source_format: Option<String>,
-    parse_status: String,
-    #[serde(default)]
-    call_date: Option<String>,
-    outcome: String,
-}
-
+/// The Transcripts tab of the client page (shown once the client is loaded).
 #[component]
 pub(crate) fn Transcripts() -> impl IntoView {
     let context = use_client();
-    let api = supabase();
-    let transcripts = LocalResource::new(move || {
-        let api = api.clone();
-        let client_id = context.id.get();
-        async move {
-            api.fetch::<Vec<TranscriptRow>>(
-                &Query::from("transcripts")
-                    .select("id, file_name, source_format, parse_status, call_date, outcome")
-                    .eq("client_id", client_id)
-                    .order("created_at", false)
-                    .limit(500),
-            )
-            .await
-        }
+    // Only a different client starts the tab afresh (not a refetch of the same one).
+    let ids = Memo::new(move |_| context.get().map(|client| (client.id, client.agency_id)));
+    move || {
+        ids.get().map(|(client_id, agency_id)| {
+            view! { <TranscriptsTab client_id=client_id agency_id=agency_id/> }
+        })
+    }
+}
+
+/// The tab for one client (`agency_id` names the client's Storage folder).
+#[component]
+pub(crate) fn TranscriptsTab(client_id: String, agency_id: String) -> impl IntoView {
+    let api = StoredValue::new_local(supabase());
+    let rows: RwSignal<Vec<TranscriptRow>> = RwSignal::new(Vec::new());
+    let analyzed: RwSignal<BTreeSet<String>> = RwSignal::new(BTreeSet::new());
+    let loaded: RwSignal<Option<Result<(), Error>>> = RwSignal::new(None);
+    let client = StoredValue::new(client_id.clone());
+    let load = move || {
+        loaded.set(None);
+        leptos::task::spawn_local(async move {
+            let api = api.get_value();
+            let client_id = client.get_value();
+            let result = match (
+                load_rows(&api, &client_id).await,
+                load_analyzed(&api, &client_id).await,
+            ) {
+                (Ok(found), Ok(done)) => {
+                    rows.set(found);
+                    analyzed.set(done);
+                    Ok(())
+                }
+                (Err(error), _) | (_, Err(error)) => Err(error),
+            };
+            loaded.set(Some(result));
+        });
+    };
+    load();
+    let stored = Signal::derive(move || {
+        rows.with(|rows| {
+            rows.iter()
+                .map(|row| (row.content_sha256.clone(), row.file_name.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let on_saved = Callback::new(move |row: TranscriptRow| {
+        rows.update(
+            |rows| match rows.iter_mut().find(|existing| existing.id == row.id) {
+                Some(existing) => *existing = row,
+                None => rows.insert(0, row),
+            },
+        );
     });
     view! {
-        <section class="card" aria-labelledby="transcripts-heading">
-            <h2 id="transcripts-heading" class="card__title">"Transcripts"</h2>
-            {loaded(transcripts, "the transcripts", |rows: Vec<TranscriptRow>| {
-                if rows.is_empty() {
-                    return view! {
-                        <EmptyState
-                            title="No transcripts yet"
-                            text="Transcripts of this client's sales calls will be listed here once they are uploaded."
-                        />
-                    }
-                    .into_any();
-                }
-                view! {
-                    <div class="table-wrap">
-                        <table class="table table--stacking">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"File"</th>
-                                    <th scope="col">"Format"</th>
-                                    <th scope="col">"Call date"</th>
-                                    <th scope="col">"Outcome"</th>
-                                    <th scope="col">"Status"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().map(|row| view! {
-                                    <tr data-id=row.id.clone()>
-                                        <th scope="row" data-label="File">{row.file_name.clone()}</th>
-                                        <td data-label="Format">{row.source_format.clone().unwrap_or_else(|| "—".to_owned())}</td>
-                                        <td data-label="Call date">
-                                            {row.call_date.as_deref().and_then(format::parse_timestamp).map(format::date).unwrap_or_else(|| "—".to_owned())}
-                                        </td>
-                                        <td data-label="Outcome">{row.outcome.replace('_', " ")}</td>
-                                        <td data-label="Status">{row.parse_status.clone()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+        <div class="transcripts-tab">
+            <UploadPanel client_id=client_id.clone() agency_id=agency_id api=api stored=stored on_saved=on_saved/>
+            {move || match loaded.get() {
+                None => view! { <p class="loading" role="status">"Loading the stored transcripts…"</p> }.into_any(),
+                Some(Err(error)) => view! {
+                    <div class="error-panel" role="alert">
+                        <p class="error-panel__title">"We couldn't load the stored transcripts."</p>
+                        <p class="error-panel__message">{error.user_message()}</p>
+                        <button type="button" class="button button--secondary" on:click=move |_| load()>"Try again"</button>
                     </div>
                 }
-                .into_any()
-            })}
-        </section>
+                .into_any(),
+                Some(Ok(())) => view! {
+                    <Library client_id=client.get_value() api=api rows=rows analyzed=analyzed/>
+                }
+                .into_any(),
+            }}
+        </div>
     }
 }
