@@ -52,8 +52,9 @@ export class TranscriptsTab {
     return this.stored.getByRole('listitem').filter({ has: this.page.getByRole('link', { name: fileName, exact: true }) });
   }
 
-  async heading() {
-    return this.library.getByRole('heading').first().textContent();
+  /** Type in the organizer's search box (file, rep or prospect name). */
+  async search(text) {
+    await this.library.getByLabel('Search').fill(text);
   }
 }
 
