@@ -12,7 +12,7 @@ import { launch, openPage, screenshots, visible } from './support/browser.mjs';
 import { demo, env, goodPassword, uniqueEmail } from './support/env.mjs';
 import { SignInPage, SignUpPage, WelcomePage } from './pages/auth.mjs';
 import { ClientForm, ClientPage, DashboardPage } from './pages/app.mjs';
-import { AnalysisTab, TranscriptViewer, TranscriptsTab } from './pages/transcripts.mjs';
+import { AnalysisTab, TranscriptViewer, TranscriptsTab, logConsoleErrors } from './pages/transcripts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ingest = (name) => join(root, 'crates/engine/testdata/ingest', name);
@@ -40,6 +40,7 @@ after(async () => {
 
 test('start an analysis, watch it, read the report and open a quote in its transcript', async () => {
   const page = await openPage(browser);
+  logConsoleErrors(page, 'analysis');
   const shot = screenshots('analysis');
   const signUp = new SignUpPage(page);
   await signUp.goto();
@@ -76,12 +77,17 @@ test('start an analysis, watch it, read the report and open a quote in its trans
   await shot(page, 'progress');
   // A reload finds the job again (or its finished report): nothing is lost.
   await page.reload();
-  await visible(page.getByRole('heading', { name: /^(Analyzing batch \d+ of \d+|Analysis complete|Forensic report)$/ }).first(), 60_000);
+  await visible(page.getByRole('heading', { name: /^(Starting the analysis…|Analyzing batch \d+ of \d+|Forensic report)$/ }).first(), 60_000);
   await analysis.expectReport();
   await shot(page, 'report');
 
   const report = analysis.report;
-  assert.match(await report.textContent(), new RegExp(`Based on ${calls.length} analyzed calls`));
+  // Every analyzed call is in the distribution and in the per-transcript list.
+  const based = (await report.textContent()).match(/Based on (\d+) analyzed calls?/);
+  assert.ok(based, 'the report says how many calls it rests on');
+  const analyzed = Number(based[1]);
+  assert.ok(analyzed > 0 && analyzed <= calls.length, `${analyzed} analyzed`);
+  await visible(report.getByRole('heading', { name: `Each transcript (${analyzed} of ${analyzed})` }));
   await visible(analysis.chart);
   const legend = await report.locator('.chart__legend').textContent();
   const shares = [...legend.matchAll(/\((\d+)%\)/g)].map((match) => Number(match[1]));

@@ -13,7 +13,7 @@ import { launch, openPage, screenshots, visible } from './support/browser.mjs';
 import { goodPassword, uniqueEmail } from './support/env.mjs';
 import { SignUpPage, WelcomePage } from './pages/auth.mjs';
 import { ClientForm, ClientPage, DashboardPage } from './pages/app.mjs';
-import { TranscriptViewer, TranscriptsTab } from './pages/transcripts.mjs';
+import { TranscriptViewer, TranscriptsTab, logConsoleErrors } from './pages/transcripts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ingest = (name) => join(root, 'crates/engine/testdata/ingest', name);
@@ -74,6 +74,7 @@ async function freshClient(page, clientName) {
 test('twenty mixed files: one clear error, nineteen parsed, previewed and saved', async () => {
   assert.equal(readable.length + 1, 20);
   const page = await openPage(browser);
+  logConsoleErrors(page, 'transcripts');
   const shot = screenshots('transcripts');
   await freshClient(page, 'Harbor Smiles Dental');
   const tab = new TranscriptsTab(page);

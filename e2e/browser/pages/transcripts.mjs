@@ -96,3 +96,12 @@ export class AnalysisTab {
     return this.report.getByRole('article').filter({ has: this.page.getByRole('heading', { name: label }) });
   }
 }
+
+/** Print the page's console errors (a Rust panic's message is one) into the test log. */
+export function logConsoleErrors(page, label) {
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      console.log(`# ${label} console error: ${message.text().slice(0, 2000)}`);
+    }
+  });
+}

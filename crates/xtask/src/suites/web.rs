@@ -39,6 +39,8 @@ fn e2e_browser(_: &mut Context) -> Result<Tally> {
         bail!("{CHROMIUM} is missing: run `cargo xtask setup`");
     }
     let dist = crate::web::build()?;
+    // The Analysis tab starts real analyses: the `analyze` function needs the edge worker.
+    crate::edge::build()?;
     // A cluster of its own: these tests sign users up and commit data.
     let cluster = fresh_cluster("browser")?;
     let stack = Stack::start(&cluster, &StackOptions::default())?;
