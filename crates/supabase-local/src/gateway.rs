@@ -211,9 +211,11 @@ pub async fn cors_unless_functions(request: Request, next: Next) -> Response {
 }
 
 /// Paths that hosted Supabase serves without an API key: signed and public Storage URLs
-/// (shared links) and Edge Functions (they apply verify_jwt themselves).
+/// (shared links), the e-mail confirmation link, and Edge Functions (they apply verify_jwt
+/// themselves).
 fn key_exempt(method: &Method, path: &str) -> bool {
     path.starts_with("/functions/v1/")
+        || (method == Method::GET && path == "/auth/v1/verify")
         || path.starts_with("/storage/v1/object/public/")
         || (method == Method::GET && path.starts_with("/storage/v1/object/sign/"))
         || path == "/health"
@@ -391,5 +393,8 @@ mod tests {
             "/storage/v1/object/sign/transcripts/a.txt"
         ));
         assert!(!key_exempt(&Method::GET, "/rest/v1/clients"));
+        assert!(key_exempt(&Method::GET, "/auth/v1/verify"));
+        assert!(!key_exempt(&Method::POST, "/auth/v1/verify"));
+        assert!(!key_exempt(&Method::GET, "/auth/v1/user"));
     }
 }

@@ -94,6 +94,8 @@ pub struct AuthSettings {
     pub sessions_timebox: Option<Duration>,
     /// `[auth.sessions] inactivity_timeout`: sessions end after this long without a refresh.
     pub sessions_inactivity_timeout: Option<Duration>,
+    /// How long a confirmation link stays valid (`[auth.email] otp_expiry`, default 1 h).
+    pub email_otp_expiry: Duration,
     /// Largest accepted request body for /auth/v1.
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
@@ -205,6 +207,8 @@ struct RateLimitSection {
 struct EmailSection {
     enable_signup: Option<bool>,
     enable_confirmations: Option<bool>,
+    /// Seconds a confirmation link stays valid (CLI `[auth.email] otp_expiry`).
+    otp_expiry: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -327,6 +331,7 @@ impl Settings {
                     .filter(|_| rate_limits_on),
                 sessions_timebox,
                 sessions_inactivity_timeout,
+                email_otp_expiry: Duration::from_secs(file.auth.email.otp_expiry.unwrap_or(3600)),
                 max_body_bytes: 1024 * 1024,
                 request_timeout: Duration::from_secs(30),
             },

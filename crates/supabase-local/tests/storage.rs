@@ -793,6 +793,8 @@ async fn refused_uploads_are_read_to_the_end_before_the_answer() {
             finished.load(Ordering::SeqCst),
             "{name}: answered before the body was sent"
         );
+        // And no client reuses the connection of a refused write.
+        assert_eq!(response.headers()["connection"], "close");
         let status = response.status();
         let body: Value = response.json().await.unwrap();
         assert_storage_error(status, &body, expected);

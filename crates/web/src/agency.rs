@@ -8,7 +8,8 @@ use crate::model::queries;
 use crate::model::role::Role;
 use crate::session::use_auth;
 use leptos::prelude::*;
-use supabase_client::Error;
+use serde::de::DeserializeOwned;
+use supabase_client::{Error, Query};
 
 const REMEMBERED_KEY: &str = "scalestream.agency";
 
@@ -150,6 +151,20 @@ impl Agencies {
         self.current
             .with(|current| current.as_ref().map(|m| m.role))
             .unwrap_or(Role::Member)
+    }
+
+    /// Rows of `query(current agency id)`, loaded again whenever the current agency changes.
+    pub(crate) fn load<T>(&self, query: fn(&str) -> Query) -> LocalResource<Result<T, Error>>
+    where
+        T: DeserializeOwned + 'static,
+    {
+        let agencies = *self;
+        let client = supabase();
+        LocalResource::new(move || {
+            let client = client.clone();
+            let query = query(&agencies.id());
+            async move { client.fetch::<T>(&query).await }
+        })
     }
 
     /// Work in another of the user's agencies from now on.

@@ -3,7 +3,9 @@
 //! One command gives a newcomer the whole local stack, started in this order:
 //! 1. the PostgreSQL cluster (kept between runs under `.local/`), with the platform bootstrap,
 //!    new migrations and, once, the seed;
-//! 2. the Supabase stand-in (crates/supabase-local) on the API port of supabase/config.toml;
+//! 2. the edge worker's Wasm for the Edge Functions (`cargo xtask build-edge`), then the
+//!    Supabase stand-in (crates/supabase-local) on the API port of supabase/config.toml, serving
+//!    Auth, REST, Realtime, Storage and supabase/functions (Deno);
 //! 3. the web app, built and served on the port of `auth.site_url` (skip with `--no-web`).
 //!
 //! Then it prints what `supabase status` would (API URL, DB URL, keys) and the demo users, and
@@ -159,6 +161,12 @@ pub(crate) fn run(args: DevArgs) -> Result<()> {
     if report.seeded {
         println!("dev: loaded demo data from supabase/seed.sql");
     }
+    stop.check()?;
+
+    // The Edge Functions import the engine as Wasm (git-ignored, generated): build it before
+    // the stand-in starts their processes.
+    println!("dev: building the edge worker for the Edge Functions");
+    crate::edge::build()?;
     stop.check()?;
 
     println!("dev: building and starting supabase-local");

@@ -43,6 +43,7 @@ pub mod code {
     pub const NOT_ADMIN: &str = "not_admin";
     pub const USER_NOT_FOUND: &str = "user_not_found";
     pub const USER_BANNED: &str = "user_banned";
+    pub const OTP_EXPIRED: &str = "otp_expired";
     pub const OVER_REQUEST_RATE_LIMIT: &str = "over_request_rate_limit";
     pub const UNEXPECTED_FAILURE: &str = "unexpected_failure";
     pub const REQUEST_TIMEOUT: &str = "request_timeout";

@@ -1,7 +1,8 @@
 //! `/auth/v1`: the subset of GoTrue v2.189 that e-mail + password sign-in needs (contract §2),
 //! behaving like hosted Supabase Auth on the wire.
 //!
-//! - `POST /signup`, `POST /token?grant_type=password|refresh_token`, `GET`/`PUT /user`,
+//! - `POST /signup`, `GET /verify` (the sign-up confirmation link), `POST
+//!   /token?grant_type=password|refresh_token`, `GET`/`PUT /user`,
 //!   `POST /logout?scope=global|local|others`, `GET /settings`, `GET /health`;
 //! - `POST /admin/users`, `GET`/`DELETE /admin/users/{id}` (service role only), so tests and
 //!   tools can create confirmed users the same way against the stand-in and a real project.
@@ -11,8 +12,8 @@
 //! (`password`), refresh tokens rotate with GoTrue's reuse rules (`tokens`), errors carry
 //! GoTrue's codes in the shape the request's API version asks for (`error`).
 //!
-//! Local differences from hosted, all on the safe side: no e-mails are sent (confirmation and
-//! e-mail-change mails are logged instead); a built-in list of common breached passwords is
+//! Local differences from hosted, all on the safe side: no e-mails are sent (confirmation links
+//! and e-mail-change mails are logged instead); a built-in list of common breached passwords is
 //! always refused; rate limits are off unless asked for; a token family revoked after reuse
 //! stays revoked (see `tokens`).
 
@@ -26,6 +27,7 @@ mod signup;
 mod store;
 pub mod tokens;
 mod user;
+mod verify;
 
 use crate::{AppState, Core};
 use anyhow::Result;
@@ -82,6 +84,7 @@ impl AuthState {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/signup", post(signup::signup))
+        .route("/verify", get(verify::verify))
         .route("/token", post(sessions::token))
         .route("/user", get(user::get_user).put(user::update_user))
         .route("/logout", post(sessions::logout))

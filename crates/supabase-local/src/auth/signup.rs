@@ -16,7 +16,7 @@ use super::{
 };
 use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
@@ -147,7 +147,17 @@ pub(super) fn log_mail(kind: &str, email: &str) {
     );
 }
 
-/// A random one-time token (stored for parity with GoTrue; nothing consumes it locally).
+/// "Send" the sign-up confirmation mail: locally, log its link (open it to confirm).
+fn log_confirmation_link(state: &AppState, email: &str, token: &str, redirect: &str) {
+    let link = super::verify::confirmation_link(state, token, redirect);
+    tracing::info!(
+        email,
+        link,
+        "auth: confirmation e-mail not sent (the local stand-in has no mailer); open the link to confirm"
+    );
+}
+
+/// A random one-time token (24 alphanumerics: sign-up confirmation links carry it).
 pub(super) fn one_time_token() -> String {
     format!(
         "{}{}",
@@ -156,15 +166,27 @@ pub(super) fn one_time_token() -> String {
     )
 }
 
+/// `POST /signup[?redirect_to=…]`.
 pub(super) async fn signup(
     State(state): State<AppState>,
     client: Client,
+    Query(query): Query<std::collections::HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Response, AuthError> {
-    run(&state, &client, &body).await
+    // Where the confirmation link leads once followed (site_url unless allowed).
+    let redirect = super::verify::redirect_target(
+        &state.settings.auth,
+        query.get("redirect_to").map(String::as_str),
+    );
+    run(&state, &client, &redirect, &body).await
 }
 
-async fn run(state: &AppState, client: &Client, body: &[u8]) -> Result<Response, AuthError> {
+async fn run(
+    state: &AppState,
+    client: &Client,
+    redirect: &str,
+    body: &[u8],
+) -> Result<Response, AuthError> {
     rate_limit(state, super::rate_limit::Group::Signup, client)?;
     let settings = &state.settings.auth;
     if !settings.enable_signup {
@@ -205,7 +227,16 @@ async fn run(state: &AppState, client: &Client, body: &[u8]) -> Result<Response,
         existing
     };
     if let Some(user) = existing {
-        return repeated_signup(state, &mut connection, client, user, &email, &data).await;
+        return repeated_signup(
+            state,
+            &mut connection,
+            client,
+            user,
+            &email,
+            &data,
+            redirect,
+        )
+        .await;
     }
 
     let hash = {
@@ -240,7 +271,16 @@ async fn run(state: &AppState, client: &Client, body: &[u8]) -> Result<Response,
         // A concurrent sign-up with the same e-mail won the race: answer as for a repeat.
         drop(tx);
         let existing = reload_by_email(state, &mut connection, &email).await?;
-        return repeated_signup(state, &mut connection, client, existing, &email, &data).await;
+        return repeated_signup(
+            state,
+            &mut connection,
+            client,
+            existing,
+            &email,
+            &data,
+            redirect,
+        )
+        .await;
     }
     let user =
         inserted.map_err(|error| db_error(state, "Database error saving new user", error))?;
@@ -265,7 +305,7 @@ async fn run(state: &AppState, client: &Client, body: &[u8]) -> Result<Response,
     )
     .await
     .map_err(failed)?;
-    if !confirm_now {
+    if let Some(token) = &confirmation_token {
         let user = store::user_by_id(&tx, user.id, false)
             .await
             .map_err(failed)?
@@ -273,7 +313,7 @@ async fn run(state: &AppState, client: &Client, body: &[u8]) -> Result<Response,
                 AuthError::internal("Database error saving new user", "user vanished")
             })?;
         tx.commit().await.map_err(failed)?;
-        log_mail("confirmation", &email);
+        log_confirmation_link(state, &email, token, redirect);
         return Ok(axum::Json(user.to_json()).into_response());
     }
     let response = sessions::issue_session(state, &tx, user.id, "password", client, None).await?;
@@ -303,6 +343,7 @@ async fn repeated_signup(
     user: User,
     email: &str,
     data: &Map<String, Value>,
+    redirect: &str,
 ) -> Result<Response, AuthError> {
     let failed = |error| db_error(state, "Database error updating user", error);
     let tx = connection.transaction().await.map_err(failed)?;
@@ -333,7 +374,8 @@ async fn repeated_signup(
         return Ok(axum::Json(decoy_user(email, data)).into_response());
     }
     // Not confirmed yet: the confirmation mail goes out again, the account is not changed.
-    store::set_confirmation_sent(&tx, user.id, &one_time_token())
+    let token = one_time_token();
+    store::set_confirmation_sent(&tx, user.id, &token)
         .await
         .map_err(failed)?;
     let user = store::user_by_id(&tx, user.id, false)
@@ -341,7 +383,7 @@ async fn repeated_signup(
         .map_err(failed)?
         .ok_or_else(|| AuthError::internal("Database error updating user", "user vanished"))?;
     tx.commit().await.map_err(failed)?;
-    log_mail("confirmation", email);
+    log_confirmation_link(state, email, &token, redirect);
     Ok(axum::Json(user.to_json()).into_response())
 }
 

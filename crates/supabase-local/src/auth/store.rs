@@ -150,6 +150,47 @@ pub(super) async fn set_confirmation_sent(
     Ok(())
 }
 
+/// Confirm the e-mail of the user whose sign-up confirmation token this is, when it was sent
+/// less than `expiry` ago and is not used yet; the token is used up. The user's id, if any.
+pub(super) async fn confirm_signup(
+    tx: &Transaction<'_>,
+    token: &str,
+    expiry: chrono::Duration,
+) -> Result<Option<Uuid>> {
+    let seconds = expiry.num_milliseconds() as f64 / 1000.0;
+    let row = tx
+        .query_opt(
+            &cached(
+                tx,
+                "update auth.users set email_confirmed_at = now(), confirmation_token = '', \
+                   raw_user_meta_data = coalesce(raw_user_meta_data, '{}') || '{\"email_verified\": true}', \
+                   updated_at = now() \
+                 where confirmation_token = $1 and confirmation_token <> '' \
+                   and email_confirmed_at is null \
+                   and confirmation_sent_at > now() - make_interval(secs => $2) \
+                 returning id",
+            )
+            .await?,
+            &[&token, &seconds],
+        )
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let id: Uuid = row.try_get(0)?;
+    tx.execute(
+        &cached(
+            tx,
+            "update auth.identities set identity_data = identity_data || '{\"email_verified\": true}', \
+               updated_at = now() where user_id = $1 and provider = 'email'",
+        )
+        .await?,
+        &[&id],
+    )
+    .await?;
+    Ok(Some(id))
+}
+
 /// A session and its first refresh token, returned as (session id, refresh token).
 pub(super) async fn create_session(
     tx: &Transaction<'_>,

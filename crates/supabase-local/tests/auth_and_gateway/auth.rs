@@ -622,3 +622,141 @@ async fn the_minimum_password_length_comes_from_config_toml() {
         assert!(accepted.body["access_token"].is_string());
     }
 }
+
+/// Follow a confirmation link as a browser does (no API key): the 303's Location.
+async fn follow(stand: &Stand, link: &str) -> String {
+    let answer = stand
+        .send(Method::GET, link, &[("apikey", "")], Body::empty())
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "{link}: {:?}",
+        answer.body
+    );
+    answer.headers["location"].to_str().unwrap().to_owned()
+}
+
+/// The form-encoded pairs after `#` of a redirect.
+fn fragment(location: &str) -> std::collections::HashMap<String, String> {
+    let (_, fragment) = location.split_once('#').expect("a fragment");
+    form_urlencoded::parse(fragment.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+#[tokio::test]
+async fn the_confirmation_link_confirms_once_signs_in_and_redirects_only_where_allowed() {
+    let mut settings = settings(None);
+    settings.auth.enable_confirmations = true;
+    let stand = Stand::start(settings).await;
+    let password = "a-strong-test-password-42";
+    let sign_up = async |tag: &str| {
+        let email = unique_email(tag);
+        // redirect_to names another site: the link must not lead there.
+        let answer = stand
+            .auth_post(
+                "/signup?redirect_to=https%3A%2F%2Fevil.example%2Fsteal",
+                None,
+                &json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        assert!(answer.body.get("access_token").is_none());
+        let token: String = stand
+            .sql()
+            .await
+            .query_one(
+                "select confirmation_token from auth.users where email = $1",
+                &[&email],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(token.len(), 24);
+        (email, token)
+    };
+    let link = |token: &str, redirect: &str| {
+        format!(
+            "/auth/v1/verify?token={token}&type=signup&redirect_to={}",
+            form_urlencoded::byte_serialize(redirect.as_bytes()).collect::<String>()
+        )
+    };
+
+    let (email, token) = sign_up("confirm-link").await;
+    assert_eq!(
+        stand.sign_in(&email, password).await.body["code"],
+        "email_not_confirmed"
+    );
+    let location = follow(&stand, &link(&token, "https://evil.example/steal")).await;
+    assert!(
+        location.starts_with("http://127.0.0.1:8080#"),
+        "falls back to site_url: {location}"
+    );
+    let session = fragment(&location);
+    assert_eq!(session["token_type"], "bearer");
+    assert_eq!(session["type"], "signup");
+    assert_eq!(session["expires_in"], "3600");
+    assert_eq!(session["refresh_token"].len(), 12);
+    let me = stand.get_user(&session["access_token"]).await;
+    assert_eq!(me.status, StatusCode::OK, "{:?}", me.body);
+    assert_eq!(me.body["email"], email.as_str());
+    assert!(me.body["email_confirmed_at"].is_string());
+    assert_eq!(me.body["user_metadata"]["email_verified"], true);
+    assert_eq!(
+        me.body["identities"][0]["identity_data"]["email_verified"],
+        true
+    );
+    let claims = claims_of(&session["access_token"]);
+    assert_eq!(claims["amr"][0]["method"], "otp");
+    assert_eq!(stand.sign_in(&email, password).await.status, StatusCode::OK);
+
+    // The link works once.
+    let again = follow(&stand, &link(&token, "http://127.0.0.1:8080/welcome")).await;
+    assert_eq!(
+        again,
+        "http://127.0.0.1:8080/welcome#error=access_denied&error_code=otp_expired\
+         &error_description=Email+link+is+invalid+or+has+expired"
+    );
+
+    // An allow-listed redirect is honoured; an expired link is refused.
+    let (_, token) = sign_up("confirm-allowed").await;
+    let location = follow(&stand, &link(&token, "http://localhost:8080")).await;
+    assert!(
+        location.starts_with("http://localhost:8080#access_token="),
+        "{location}"
+    );
+    let (expired_email, token) = sign_up("confirm-expired").await;
+    stand
+        .sql()
+        .await
+        .execute(
+            "update auth.users set confirmation_sent_at = now() - interval '61 minutes' where email = $1",
+            &[&expired_email],
+        )
+        .await
+        .unwrap();
+    let location = follow(&stand, &link(&token, "http://127.0.0.1:8080")).await;
+    assert_eq!(fragment(&location)["error_code"], "otp_expired");
+    assert_eq!(
+        stand.sign_in(&expired_email, password).await.body["code"],
+        "email_not_confirmed"
+    );
+
+    // Malformed links are 400, never a redirect.
+    for bad in [
+        "/auth/v1/verify?type=signup",
+        "/auth/v1/verify?token=abc&type=recovery",
+    ] {
+        let answer = stand
+            .send(
+                Method::GET,
+                bad,
+                &[("apikey", ""), ("x-supabase-api-version", "2024-01-01")],
+                Body::empty(),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(answer.body["code"], "validation_failed", "{bad}");
+    }
+}

@@ -17,16 +17,7 @@ use supabase_client::browser::realtime::{ChannelEvent, Subscription};
 #[component]
 pub(crate) fn Dashboard() -> impl IntoView {
     let agencies = use_agencies();
-    let client = supabase();
-    let summaries = LocalResource::new(move || {
-        let client = client.clone();
-        let agency_id = agencies.id();
-        async move {
-            client
-                .fetch::<Vec<ClientSummary>>(&queries::client_summaries(&agency_id))
-                .await
-        }
-    });
+    let summaries = agencies.load::<Vec<ClientSummary>>(queries::client_summaries);
     let client = supabase();
     let live_content = LocalResource::new(move || {
         let client = client.clone();

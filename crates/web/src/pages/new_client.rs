@@ -45,16 +45,7 @@ fn NewClientForm() -> impl IntoView {
     let agencies = use_agencies();
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let client = supabase();
-    let usage = LocalResource::new(move || {
-        let client = client.clone();
-        let agency_id = agencies.id();
-        async move {
-            client
-                .fetch::<AgencyUsage>(&queries::agency_usage(&agency_id))
-                .await
-        }
-    });
+    let usage = agencies.load::<AgencyUsage>(queries::agency_usage);
     let problem = RwSignal::new(None::<String>);
     let client = supabase();
     let create = Action::new_local(move |row: &Value| {

@@ -20,15 +20,7 @@ use wasm_bindgen_futures::JsFuture;
 pub(crate) fn Invitations() -> impl IntoView {
     let agencies = use_agencies();
     let toasts = use_toasts();
-    let api = supabase();
-    let invitations = LocalResource::new(move || {
-        let api = api.clone();
-        let agency_id = agencies.id();
-        async move {
-            api.fetch::<Vec<Invitation>>(&queries::invitations(&agency_id))
-                .await
-        }
-    });
+    let invitations = agencies.load::<Vec<Invitation>>(queries::invitations);
     let api = supabase();
     let revoke = Action::new_local(move |id: &String| {
         let api = api.clone();

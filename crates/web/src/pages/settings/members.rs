@@ -30,15 +30,7 @@ pub(crate) fn Members() -> impl IntoView {
     let auth = use_auth();
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let api = supabase();
-    let members = LocalResource::new(move || {
-        let api = api.clone();
-        let agency_id = agencies.id();
-        async move {
-            api.fetch::<Vec<Member>>(&queries::members(&agency_id))
-                .await
-        }
-    });
+    let members = agencies.load::<Vec<Member>>(queries::members);
     let api = supabase();
     let change = Action::new_local(move |change: &Change| {
         let api = api.clone();

@@ -11,15 +11,7 @@ use leptos::prelude::*;
 #[component]
 pub(crate) fn PlanAndUsage() -> impl IntoView {
     let agencies = use_agencies();
-    let api = supabase();
-    let usage = LocalResource::new(move || {
-        let api = api.clone();
-        let agency_id = agencies.id();
-        async move {
-            api.fetch::<AgencyUsage>(&queries::agency_usage(&agency_id))
-                .await
-        }
-    });
+    let usage = agencies.load::<AgencyUsage>(queries::agency_usage);
     let api = supabase();
     let plans = LocalResource::new(move || {
         let api = api.clone();
