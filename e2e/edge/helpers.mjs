@@ -120,7 +120,11 @@ export function watchJob(owner, jobId) {
       if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(error ?? new Error(status));
     });
   });
-  return { events, ready, close: () => owner.client.removeChannel(channel) };
+  const close = async () => {
+    await owner.client.removeChannel(channel);
+    owner.client.realtime.disconnect();
+  };
+  return { events, ready, close };
 }
 
 /** Polls the job row (as the member) until it is finished; returns it. */

@@ -3,7 +3,7 @@
 //! benchmark call them directly, so native and Wasm run exactly the same code.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::rows::{ClientRow, TranscriptRow};
+use crate::rows::{ClientRow, PatternRow, TranscriptRow, learned_from_rows};
 use engine::batch::{self, BatchConfig, BatchPartial, BatchReport, SegmentProfile, StageShare};
 use engine::generate::{
     self, Channel, ContentSet, LearnedPatterns, LintFinding, LintOptions, StageEvidence,
@@ -299,6 +299,10 @@ pub struct FinishJobInput {
     /// Learned patterns per stage (`{"problem": {...}, …}`); missing stages learn nothing.
     #[serde(default)]
     pub learned: BTreeMap<AwarenessLevel, LearnedPatterns>,
+    /// Rows of `successful_patterns` for the client's industry: used for the stages that
+    /// `learned` does not cover.
+    #[serde(default)]
+    pub patterns: Vec<PatternRow>,
     /// The seed of generation; by default derived from `job_id` so a retry writes the same copy.
     #[serde(default)]
     pub seed: Option<u64>,
@@ -340,6 +344,8 @@ pub fn finish_job(input: &str) -> Result<FinishedJob> {
     let templates = template_set(input.templates.as_ref())?;
     let profile = input.client.profile();
     let lint_options = LintOptions::for_client(&profile);
+    let mut learned = learned_from_rows(&input.patterns);
+    learned.extend(input.learned);
     let mut drafts = Vec::with_capacity(9);
     for stage in AwarenessLevel::ALL {
         let evidence = report
@@ -352,7 +358,7 @@ pub fn finish_job(input: &str) -> Result<FinishedJob> {
             client: profile.clone(),
             stage,
             evidence,
-            learned: input.learned.get(&stage).cloned().unwrap_or_default(),
+            learned: learned.get(&stage).cloned().unwrap_or_default(),
         };
         let mut set = generate::generate_with(&brief, &templates, seed).map_err(generate_error)?;
         set.notes.extend(input.client.missing_offer());

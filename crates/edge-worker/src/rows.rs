@@ -3,11 +3,12 @@
 //! column wins over what the file said, which roles a user corrected) lives here, tested.
 
 use crate::error::{Error, ErrorKind, Result};
-use engine::generate::ClientProfile;
+use engine::generate::{ClientProfile, LearnedPattern, LearnedPatterns};
 use engine::insights::AnalysisConfig;
 use engine::roles::RoleHints;
-use engine::transcript::{Outcome, Role, Transcript};
+use engine::transcript::{AwarenessLevel, Outcome, Role, Transcript};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// The columns of `public.clients` the analysis and generation use. Unknown columns are
 /// ignored, missing ones default, so `select=*` and narrower selects both work.
@@ -196,6 +197,47 @@ impl TranscriptRow {
     }
 }
 
+/// A row of `public.successful_patterns` (the anonymised cross-agency library).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PatternRow {
+    pub id: String,
+    pub awareness_level: AwarenessLevel,
+    pub pattern_type: String,
+    pub template: String,
+    pub show_rate_estimate: f64,
+    pub show_rate_low: f64,
+}
+
+/// Library patterns used per kind and stage: the best few, so generation stays bounded.
+pub const PATTERNS_PER_KIND: usize = 5;
+
+/// Learned patterns per stage from library rows, best estimate first: subject lines and hooks
+/// (what generation takes from the library; the other types are for other channels).
+pub fn learned_from_rows(rows: &[PatternRow]) -> BTreeMap<AwarenessLevel, LearnedPatterns> {
+    let mut sorted: Vec<&PatternRow> = rows.iter().collect();
+    sorted.sort_by(|a, b| b.show_rate_estimate.total_cmp(&a.show_rate_estimate));
+    let mut learned: BTreeMap<AwarenessLevel, LearnedPatterns> = BTreeMap::new();
+    for row in sorted {
+        let stage = learned.entry(row.awareness_level).or_default();
+        let kind = match row.pattern_type.as_str() {
+            "subject_line" => &mut stage.subject_lines,
+            "hook" => &mut stage.hooks,
+            _ => continue,
+        };
+        if kind.len() < PATTERNS_PER_KIND {
+            kind.push(LearnedPattern {
+                id: row.id.clone(),
+                text: row.template.clone(),
+                step: None,
+                objection_class: None,
+                posterior_mean: Some(row.show_rate_estimate),
+                lower_bound: Some(row.show_rate_low),
+            });
+        }
+    }
+    learned
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +336,39 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn library_rows_become_the_best_few_patterns_per_stage() {
+        let rows: Vec<PatternRow> = (0..8)
+            .map(|i| {
+                serde_json::from_value(json!({
+                    "id": format!("p{i}"), "industry": "dental clinics",
+                    "awareness_level": if i % 2 == 0 { "problem" } else { "product" },
+                    "pattern_type": if i < 7 { "subject_line" } else { "sms" },
+                    "template": format!("Pattern {i} for {{{{first_name}}}}"),
+                    "agency_count": 3, "trials": 40, "successes": 20 + i,
+                    "show_rate_estimate": 0.5 + f64::from(i) / 100.0, "show_rate_low": 0.4
+                }))
+                .unwrap()
+            })
+            .collect();
+        let learned = learned_from_rows(&rows);
+        let problem = &learned[&AwarenessLevel::Problem];
+        let ids: Vec<&str> = problem
+            .subject_lines
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        assert_eq!(ids, ["p6", "p4", "p2", "p0"], "best first");
+        assert_eq!(problem.subject_lines[0].posterior_mean, Some(0.56));
+        assert!(problem.hooks.is_empty());
+        let product = &learned[&AwarenessLevel::Product];
+        assert_eq!(
+            product.subject_lines.len(),
+            3,
+            "the sms pattern is not a subject line"
+        );
+        assert!(!learned.contains_key(&AwarenessLevel::Solution));
     }
 }

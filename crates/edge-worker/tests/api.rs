@@ -297,3 +297,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn library_patterns_reach_the_drafts_of_their_stage() {
+    let rows = transcript_rows(4);
+    let partial = analyze(&rows).partial;
+    let pattern = json!({
+        "id": "lib-subject-1", "industry": "dental clinics", "awareness_level": "problem",
+        "pattern_type": "subject_line", "template": "{{first_name}}, your visit is reserved",
+        "agency_count": 4, "trials": 120, "successes": 96,
+        "show_rate_estimate": 0.8, "show_rate_low": 0.72
+    });
+    let finished = api::finish_job(
+        &json!({"client": client(), "partials": [partial], "job_id": "job-2", "patterns": [pattern]})
+            .to_string(),
+    )
+    .unwrap();
+    let used = |level: &str| {
+        finished
+            .drafts
+            .iter()
+            .filter(|d| d.awareness_level.as_str() == level)
+            .any(|d| d.body.to_string().contains("lib-subject-1"))
+    };
+    assert!(
+        used("problem"),
+        "the problem-stage drafts use the library subject line"
+    );
+    assert!(!used("product"), "other stages do not");
+}

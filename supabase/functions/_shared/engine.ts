@@ -156,7 +156,15 @@ export function analyzeBatch(client: unknown, transcripts: unknown[]): AnalyzedB
  * awareness level and content type. `jobId` seeds generation, so a retry writes the same copy.
  */
 export function finishJob(
-  input: { client: unknown; partials: unknown[]; job_id: string; learned?: unknown; templates?: unknown },
+  input: {
+    client: unknown;
+    partials: unknown[];
+    job_id: string;
+    /** Rows of successful_patterns (the library) for the client's industry. */
+    patterns?: unknown[];
+    learned?: unknown;
+    templates?: unknown;
+  },
 ): FinishedJob {
   return call(() => worker.finish_job(JSON.stringify(input)));
 }

@@ -191,6 +191,23 @@ async function readPartials(admin: SupabaseClient, jobId: string): Promise<unkno
   }
 }
 
+/**
+ * The pattern library's best rows for the client's industry (successful_patterns: anonymised,
+ * cross-agency); the engine picks the few per stage and kind it uses.
+ */
+async function readPatterns(admin: SupabaseClient, industry: unknown): Promise<unknown[]> {
+  if (typeof industry !== "string" || industry.trim() === "") return [];
+  const { data, error } = await admin
+    .from("successful_patterns")
+    .select("id,awareness_level,pattern_type,template,show_rate_estimate,show_rate_low")
+    .eq("industry", industry.trim())
+    .in("pattern_type", ["subject_line", "hook"])
+    .order("show_rate_estimate", { ascending: false })
+    .limit(100);
+  if (error) throw new Error(`reading successful_patterns: ${error.message}`);
+  return data ?? [];
+}
+
 /** The last step: the report and the drafts, stored in one transaction by the database. */
 async function finish(admin: SupabaseClient, job: Job): Promise<void> {
   let report: unknown = {};
@@ -199,7 +216,8 @@ async function finish(admin: SupabaseClient, job: Job): Promise<void> {
     const client = await readClient(admin, job.client_id);
     const partials = await readPartials(admin, job.id);
     try {
-      const finished = finishJob({ client, partials, job_id: job.id });
+      const patterns = await readPatterns(admin, client.industry);
+      const finished = finishJob({ client, partials, job_id: job.id, patterns });
       report = finished.report;
       drafts = finished.drafts;
     } catch (cause) {

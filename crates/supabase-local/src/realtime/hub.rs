@@ -124,8 +124,14 @@ impl Hub {
 }
 
 /// Run forever: LISTEN on `realtime_messages`, reconnecting with backoff when the
-/// connection drops, and publish each announced row.
-pub(super) async fn listen(db: Database, hub: Arc<Hub>) {
+/// connection drops, and publish each announced row. `listening` is told once the first
+/// LISTEN is in place (a row committed before that is never announced).
+pub(super) async fn listen(
+    db: Database,
+    hub: Arc<Hub>,
+    listening: tokio::sync::oneshot::Sender<()>,
+) {
+    let mut listening = Some(listening);
     let mut backoff = Duration::from_millis(200);
     loop {
         match db.dedicated("supabase_realtime_admin").await {
@@ -134,6 +140,9 @@ pub(super) async fn listen(db: Database, hub: Arc<Hub>) {
                     tracing::warn!(%error, "realtime: LISTEN failed");
                 } else {
                     tracing::debug!("realtime: listening on realtime_messages");
+                    if let Some(listening) = listening.take() {
+                        listening.send(()).ok();
+                    }
                     backoff = Duration::from_millis(200);
                     while let Some(notification) = notifications.recv().await {
                         if hub.is_empty() {

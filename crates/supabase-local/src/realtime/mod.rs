@@ -28,6 +28,9 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// How long start-up waits for the LISTEN connection (it keeps retrying after that).
+const LISTEN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Largest text frame accepted from a client.
 const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 
@@ -39,10 +42,15 @@ pub struct RealtimeState {
 }
 
 impl RealtimeState {
-    /// Start the LISTEN loop on `realtime_messages`.
+    /// Start the LISTEN loop on `realtime_messages`, and wait (a while) until it listens, so
+    /// broadcasts committed once the server serves are delivered.
     pub async fn start(core: &Core) -> Result<RealtimeState> {
         let hub = Arc::new(hub::Hub::default());
-        tokio::spawn(hub::listen(core.db.clone(), hub.clone()));
+        let (listening, listens) = tokio::sync::oneshot::channel();
+        tokio::spawn(hub::listen(core.db.clone(), hub.clone(), listening));
+        if tokio::time::timeout(LISTEN_WAIT, listens).await.is_err() {
+            tracing::warn!("realtime: not listening yet; broadcasts wait for the database");
+        }
         Ok(RealtimeState {
             hub,
             next_socket: Arc::new(AtomicU64::new(1)),

@@ -100,6 +100,8 @@ pub(crate) fn node_tests(
             "--test",
             "--test-reporter=tap",
             "--test-concurrency=1",
+            // A test that hangs (e.g. an open socket) fails instead of stalling the run.
+            "--test-timeout=300000",
         ])
         .args(files)
         .env("EDGE_CORPUS_DIR", edge::corpus()?)

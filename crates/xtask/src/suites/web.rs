@@ -39,7 +39,7 @@ fn e2e_browser(_: &mut Context) -> Result<Tally> {
         bail!("{CHROMIUM} is missing: run `cargo xtask setup`");
     }
     let dist = crate::web::build()?;
-    // The Analysis tab starts real analyses: the `analyze` function needs the edge worker.
+    // The Edge Functions the app calls (analyze) import the engine built for Deno.
     crate::edge::build()?;
     // A cluster of its own: these tests sign users up and commit data.
     let cluster = fresh_cluster("browser")?;
