@@ -13,7 +13,7 @@ import { launch, openPage, screenshots, visible } from './support/browser.mjs';
 import { goodPassword, uniqueEmail } from './support/env.mjs';
 import { SignUpPage, WelcomePage } from './pages/auth.mjs';
 import { ClientForm, ClientPage, DashboardPage } from './pages/app.mjs';
-import { TranscriptViewer, TranscriptsTab } from './pages/transcripts.mjs';
+import { TranscriptViewer, TranscriptsTab, logConsoleErrors } from './pages/transcripts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ingest = (name) => join(root, 'crates/engine/testdata/ingest', name);
@@ -74,6 +74,7 @@ async function freshClient(page, clientName) {
 test('twenty mixed files: one clear error, nineteen parsed, previewed and saved', async () => {
   assert.equal(readable.length + 1, 20);
   const page = await openPage(browser);
+  logConsoleErrors(page, 'transcripts');
   const shot = screenshots('transcripts');
   await freshClient(page, 'Harbor Smiles Dental');
   const tab = new TranscriptsTab(page);
@@ -111,17 +112,22 @@ test('twenty mixed files: one clear error, nineteen parsed, previewed and saved'
 
   // The stored list has the nineteen, the markup-named file by its name as text.
   await visible(tab.library.getByRole('heading', { name: 'Stored transcripts (19)' }));
+  await tab.search(xssFileName);
   await visible(tab.storedRow(xssFileName));
   await shot(page, 'stored');
+  await tab.search('');
 
   // The same content again (a UTF-16 copy of a stored call), dropped: recognised, skipped.
+  await tab.uploader.getByRole('button', { name: 'Clear the list' }).click();
   await tab.drop([ingest('teams_utf16le.vtt')]);
   const duplicate = tab.upload('teams_utf16le.vtt');
   await visible(duplicate.getByText(/Already uploaded \(as “teams_discovery_call\.vtt”\) — skipped/), 30_000);
+  assert.match(await tab.summary.textContent(), /1 already uploaded/);
   await visible(tab.library.getByRole('heading', { name: 'Stored transcripts (19)' }));
   await shot(page, 'duplicate');
 
   // Correct an outcome; it is kept across a reload.
+  await tab.search('google_doc_paste');
   const row = tab.storedRow('google_doc_paste.txt');
   await row.getByRole('button', { name: 'Roles and outcome' }).click();
   await row.getByLabel('Outcome of the call').selectOption({ label: 'No-show' });
@@ -129,9 +135,11 @@ test('twenty mixed files: one clear error, nineteen parsed, previewed and saved'
   await shot(page, 'outcome-corrected');
   await page.reload();
   await tab.expectShown();
+  await tab.search('google_doc_paste');
   await visible(tab.storedRow('google_doc_paste.txt').locator('.library-row__outcome').getByText('No-show'));
 
   // The organizer: filter by outcome, select what is shown for an analysis.
+  await tab.search('');
   await tab.library.getByLabel('Outcome', { exact: true }).selectOption({ label: 'No-show' });
   const shown = await tab.stored.getByRole('listitem').count();
   assert.ok(shown >= 2, `the no-show calls are listed (${shown})`);
@@ -140,6 +148,7 @@ test('twenty mixed files: one clear error, nineteen parsed, previewed and saved'
   assert.ok(await tab.library.getByRole('button', { name: `Analyze selected (${shown})` }).isEnabled());
   await shot(page, 'organizer');
   await tab.library.getByRole('button', { name: 'Reset filters' }).click();
+  await tab.search(xssFileName);
 
   // The viewer: turns with speakers and roles; markup in names and text is shown as text.
   await tab.storedRow(xssFileName).getByRole('link', { name: xssFileName, exact: true }).click();

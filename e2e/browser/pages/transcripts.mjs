@@ -52,8 +52,9 @@ export class TranscriptsTab {
     return this.stored.getByRole('listitem').filter({ has: this.page.getByRole('link', { name: fileName, exact: true }) });
   }
 
-  async heading() {
-    return this.library.getByRole('heading').first().textContent();
+  /** Type in the organizer's search box (file, rep or prospect name). */
+  async search(text) {
+    await this.library.getByLabel('Search').fill(text);
   }
 }
 
@@ -94,4 +95,13 @@ export class AnalysisTab {
   stageCard(label) {
     return this.report.getByRole('article').filter({ has: this.page.getByRole('heading', { name: label }) });
   }
+}
+
+/** Print the page's console errors (a Rust panic's message is one) into the test log. */
+export function logConsoleErrors(page, label) {
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      console.log(`# ${label} console error: ${message.text().slice(0, 2000)}`);
+    }
+  });
 }

@@ -50,20 +50,24 @@ where
     });
     let pending_target: RwSignal<Option<usize>> = RwSignal::new(None);
 
+    // These also run from animation frames, which may come after the list was removed: every
+    // access tolerates disposed signals (a plain read would panic).
+    let element = move || container.try_get_untracked().flatten();
     let read_scroll = move || {
-        if let Some(element) = container.get_untracked() {
-            scroll_top.set(f64::from(element.scroll_top()));
+        if let Some(element) = element() {
+            scroll_top.try_set(f64::from(element.scroll_top()));
             let height = f64::from(element.client_height());
             if height > 0.0 {
-                viewport.set(height);
+                viewport.try_set(height);
             }
         }
     };
     let scroll_element_to = move |index: usize| {
-        if let Some(element) = container.get_untracked() {
-            let top = heights.with_untracked(|heights| heights.offset_of(index));
+        if let Some(element) = element()
+            && let Some(top) = heights.try_with_untracked(|heights| heights.offset_of(index))
+        {
             element.set_scroll_top(top as i32);
-            scroll_top.set(top);
+            scroll_top.try_set(top);
         }
     };
 
@@ -88,7 +92,7 @@ where
             return;
         }
         request_animation_frame(move || {
-            let Some(element) = container.get_untracked() else {
+            let Some(element) = element() else {
                 return;
             };
             let Ok(rows) = element.query_selector_all("[data-row-index]") else {
@@ -112,10 +116,10 @@ where
             let changed = heights
                 .try_update(|heights| heights.measure(measured))
                 .unwrap_or(false);
-            if let Some(index) = pending_target.get_untracked() {
+            if let Some(index) = pending_target.try_get_untracked().flatten() {
                 scroll_element_to(index);
                 if !changed {
-                    pending_target.set(None);
+                    pending_target.try_set(None);
                 }
             }
             read_scroll();

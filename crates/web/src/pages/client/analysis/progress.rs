@@ -45,10 +45,13 @@ pub(crate) fn JobProgressPanel(
     let job_id = StoredValue::new(job_id);
     watch.update_value(|watch| watch.observe(&initial, now_ms()));
 
+    // Also called after awaits and from the socket: the panel may be gone by then.
     let apply = move |incoming: JobProgress| {
-        let current = progress.get_untracked();
+        let Some(current) = progress.try_get_untracked() else {
+            return;
+        };
         if let Some(newer) = JobProgress::newer(Some(&current), incoming) {
-            watch.update_value(|watch| watch.observe(&newer, now_ms()));
+            watch.try_update_value(|watch| watch.observe(&newer, now_ms()));
             let finished = newer.status.is_finished();
             progress.set(newer.clone());
             if finished {
@@ -57,11 +60,11 @@ pub(crate) fn JobProgressPanel(
         }
     };
     let read_row = move || {
-        let api = api.get_value();
+        let (Some(api), Some(id)) = (api.try_get_value(), job_id.try_get_value()) else {
+            return;
+        };
         spawn_local(async move {
-            if let Ok(mut rows) = api
-                .fetch::<Vec<JobProgress>>(&job(&job_id.get_value()))
-                .await
+            if let Ok(mut rows) = api.fetch::<Vec<JobProgress>>(&job(&id)).await
                 && !rows.is_empty()
             {
                 apply(rows.remove(0));
@@ -95,7 +98,9 @@ pub(crate) fn JobProgressPanel(
 
     let tick = set_interval_with_handle(
         move || {
-            let current = progress.get_untracked();
+            let Some(current) = progress.try_get_untracked() else {
+                return;
+            };
             if current.status.is_finished() {
                 return;
             }

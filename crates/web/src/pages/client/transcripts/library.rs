@@ -96,6 +96,16 @@ pub(crate) fn Library(
     let all_selected =
         Memo::new(move |_| selection.with(|selection| selection.covers(&shown_rows())));
     let count = Signal::derive(move || shown.with(Vec::len));
+    // What the list area shows; the list itself is built once, not again on every change.
+    let shows = Memo::new(move |_| {
+        if rows.with(Vec::is_empty) {
+            Shows::Nothing
+        } else if count.get() == 0 {
+            Shows::NoMatch
+        } else {
+            Shows::List
+        }
+    });
     let starting = RwSignal::new(false);
     let start_error: RwSignal<Option<String>> = RwSignal::new(None);
     let navigate = use_navigate();
@@ -314,11 +324,10 @@ pub(crate) fn Library(
                 </button>
             </div>
             {move || start_error.get().map(|message| view! { <p class="inline-error" role="alert">{message}</p> })}
-            {move || if rows.with(Vec::is_empty) {
-                view! { <p class="empty-state__text">"No transcripts stored yet. Drop files above to add some."</p> }.into_any()
-            } else if count.get() == 0 {
-                view! { <p class="empty-state__text">"No transcript matches these filters."</p> }.into_any()
-            } else {
+            {move || match shows.get() {
+                Shows::Nothing => view! { <p class="empty-state__text">"No transcripts stored yet. Drop files above to add some."</p> }.into_any(),
+                Shows::NoMatch => view! { <p class="empty-state__text">"No transcript matches these filters."</p> }.into_any(),
+                Shows::List => {
                 view! {
                     <VirtualList
                         count=count
@@ -337,9 +346,18 @@ pub(crate) fn Library(
                     />
                 }
                 .into_any()
+                }
             }}
         </section>
     }
+}
+
+/// What the stored-transcripts area shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shows {
+    Nothing,
+    NoMatch,
+    List,
 }
 
 /// The organizer's filters.

@@ -83,6 +83,8 @@ pub(crate) fn UploadPanel(
 
     let on_files = Callback::new(move |files: Vec<File>| uploader.add(files));
     let summary = Memo::new(move |_| uploader.queue.with(UploadQueue::summary));
+    // The list is built when the first file arrives, not again on every change.
+    let has_files = Memo::new(move |_| summary.with(|summary| summary.total > 0));
     let count = Signal::derive(move || uploader.queue.with(|queue| queue.items().len()));
     let busy = Memo::new(move |_| uploader.queue.with(UploadQueue::is_busy));
 
@@ -111,7 +113,7 @@ pub(crate) fn UploadPanel(
             <div class="uploader__summary" role="status" aria-live="polite">
                 {move || summary.get().sentence()}
             </div>
-            {move || (summary.get().total > 0).then(|| view! {
+            {move || has_files.get().then(|| view! {
                 <div class="uploader__actions">
                     <button
                         type="button"
@@ -364,7 +366,11 @@ impl Uploader {
                         result: None,
                     });
                 });
-                let Some(bytes) = read_bytes(&file).await else {
+                let bytes = read_bytes(&file).await;
+                if self.gone() {
+                    return;
+                }
+                let Some(bytes) = bytes else {
                     self.manifests.update(|notes| {
                         notes[index].result = Some(Err("the file could not be opened".to_owned()));
                     });
@@ -376,6 +382,9 @@ impl Uploader {
                             .update(|notes| notes[index].result = Some(result));
                     });
                 });
+            }
+            if self.gone() {
+                return;
             }
             let named: Vec<(String, u64)> = transcripts
                 .iter()
@@ -391,8 +400,23 @@ impl Uploader {
         });
     }
 
+    /// The page was left (the tab's signals are disposed): work still in flight stops at its
+    /// next step instead of touching them. An upload stopped between file and row is in the
+    /// ledger and cleaned up on the next visit.
+    fn gone(self) -> bool {
+        self.queue.is_disposed()
+            || self.files.is_disposed()
+            || self.parser.is_disposed()
+            || self.api.is_disposed()
+            || self.client_id.is_disposed()
+            || self.agency_id.is_disposed()
+    }
+
     /// Start whatever the queue allows now: parses, then uploads.
     fn pump(self) {
+        if self.gone() {
+            return;
+        }
         let parse = self
             .queue
             .try_update(UploadQueue::start_parsing)
@@ -433,10 +457,17 @@ impl Uploader {
     }
 
     async fn parse(self, id: ItemId) {
+        if self.gone() {
+            return;
+        }
         let Some(file) = self.files.with_value(|files| files.get(&id).cloned()) else {
             return;
         };
-        let Some(bytes) = read_bytes(&file).await else {
+        let bytes = read_bytes(&file).await;
+        if self.gone() {
+            return;
+        }
+        let Some(bytes) = bytes else {
             self.queue.update(|queue| {
                 queue.parsed(
                     id,
@@ -451,6 +482,9 @@ impl Uploader {
         };
         self.parser.with_value(|parser| {
             parser.transcript(&file.name(), bytes, move |result| {
+                if self.gone() {
+                    return;
+                }
                 self.queue.update(|queue| queue.parsed(id, result));
                 self.pump();
             });
@@ -458,6 +492,9 @@ impl Uploader {
     }
 
     async fn upload(self, id: ItemId) {
+        if self.gone() {
+            return;
+        }
         let found = self.queue.with_untracked(|queue| {
             queue
                 .item(id)
@@ -484,6 +521,9 @@ impl Uploader {
                 },
             )
             .await;
+        if self.gone() {
+            return;
+        }
         if let Err(error) = uploaded {
             // A refusal stored nothing; a lost connection may have: the ledger decides later.
             if matches!(error, Error::Api { .. }) {
@@ -502,7 +542,11 @@ impl Uploader {
             &parsed,
             &planned,
         );
-        match api.fetch::<Vec<TranscriptRow>>(&rows::insert(row)).await {
+        let inserted = api.fetch::<Vec<TranscriptRow>>(&rows::insert(row)).await;
+        if self.gone() {
+            return;
+        }
+        match inserted {
             Ok(mut saved) if !saved.is_empty() => {
                 remember(&client_id, |ledger| ledger.remove(&planned.transcript_id));
                 let row = saved.remove(0);
@@ -575,6 +619,7 @@ impl Uploader {
         spawn_local(async move {
             if let Ok(mut saved) = api.fetch::<Vec<TranscriptRow>>(&query).await
                 && !saved.is_empty()
+                && !self.gone()
             {
                 let row = saved.remove(0);
                 self.queue
