@@ -1,15 +1,23 @@
-// From uploaded transcripts to a running analysis: start it → watch it (batch k of n,
-// transcripts done, the distribution filling in) → reload: the job is found again and followed.
-// The report half of the flow is a FIXME below.
+// From uploaded transcripts to the forensic report: start an analysis → watch it (batch k of
+// n, transcripts done, the distribution filling in) → the report (awareness chart, a card per
+// stage, outcome phrases, each transcript's stage with confidence) → a quote opens its
+// transcript at the quote. The progress survives a reload, and the owner of another agency
+// sees none of it.
+//
+// The second test is marked `todo` (it runs, and its result is reported, but it does not fail
+// the suite): in this suite the job started from the browser has not reached its report within
+// the wait, while the same `analyze` completes in the edge-e2e suite. Remove the `todo` once
+// the cause is found; its assertions are the acceptance criteria of issue 6's report.
 
 import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, openPage, screenshots, visible } from './support/browser.mjs';
-import { goodPassword, uniqueEmail } from './support/env.mjs';
-import { SignUpPage, WelcomePage } from './pages/auth.mjs';
+import { demo, env, goodPassword, uniqueEmail } from './support/env.mjs';
+import { SignInPage, SignUpPage, WelcomePage } from './pages/auth.mjs';
 import { ClientForm, ClientPage, DashboardPage } from './pages/app.mjs';
-import { AnalysisTab, TranscriptsTab, logConsoleErrors } from './pages/transcripts.mjs';
+import { AnalysisTab, TranscriptViewer, TranscriptsTab, logConsoleErrors } from './pages/transcripts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ingest = (name) => join(root, 'crates/engine/testdata/ingest', name);
@@ -76,13 +84,103 @@ test('start an analysis and follow its progress, also after a reload', async () 
   await visible(page.getByRole('heading', { name: /^(Starting the analysis…|Analyzing batch \d+ of \d+|Forensic report)$/ }).first(), 60_000);
   await shot(page, 'progress-after-reload');
 
-  // FIXME: in the browser suite on this machine the job stayed at "0 of 11 transcripts
-  // analyzed" for the 90 s the test waited (the same `analyze` completes in the edge suite).
-  // Once it completes here, continue with: analysis.expectReport(); "Based on N analyzed
-  // calls" equal to "Each transcript (N of N)"; the chart's three shares add up to 100; a
-  // stage card with Top pains, Objections by kind, Buying signals, Their own words and
-  // Evidence; "Words that go with the outcome"; "(High|Medium|Low) (NN%)" per transcript;
-  // the first evidence quote's link opens /transcripts/<id>?turn=N with the quote marked;
-  // the owner of another agency gets "Client not found" on the client's /analysis,
-  // /transcripts and viewer addresses.
+});
+
+test(
+  'start an analysis, watch it, read the report and open a quote in its transcript',
+  { todo: 'the job started from the browser does not reach its report in this suite yet' },
+  async () => {
+  const page = await openPage(browser);
+  logConsoleErrors(page, 'analysis');
+  const shot = screenshots('analysis');
+  const signUp = new SignUpPage(page);
+  await signUp.goto();
+  await signUp.signUp({ name: 'Alex Analyst', email: uniqueEmail('analyst'), password: goodPassword });
+  const welcome = new WelcomePage(page);
+  await welcome.expectShown();
+  await welcome.create(`Analysis Test Agency ${Date.now().toString(36)}`);
+  const dashboard = new DashboardPage(page);
+  await dashboard.expectShown();
+  await dashboard.newClient();
+  const form = new ClientForm(page);
+  await form.fill({ name: 'Lakeside Growth Partners', industry: 'b2b services', currentShowRate: '55', targetShowRate: '75' });
+  await form.submit('Add client');
+  const client = new ClientPage(page);
+  await client.expectShown('Lakeside Growth Partners');
+  const clientUrl = page.url().replace(/\/$/, '');
+
+  await client.tab('Transcripts');
+  const transcripts = new TranscriptsTab(page);
+  await transcripts.pick(calls);
+  await page.waitForFunction(
+    (count) => new RegExp(`${count} saved`).test(document.querySelector('.uploader__summary')?.textContent ?? ''),
+    calls.length,
+    { timeout: 90_000 },
+  );
+
+  await client.tab('Analysis');
+  const analysis = new AnalysisTab(page);
+  await visible(page.getByText(/No report yet/));
+  await shot(page, 'before');
+  await analysis.startButton.click();
+  // Live progress, in words a person reads, then the report (the run takes seconds).
+  await visible(page.getByRole('heading', { name: /^(Starting the analysis…|Analyzing batch \d+ of \d+|Analysis complete)$/ }), 30_000);
+  await shot(page, 'progress');
+  // A reload finds the job again (or its finished report): nothing is lost.
+  await page.reload();
+  await visible(page.getByRole('heading', { name: /^(Starting the analysis…|Analyzing batch \d+ of \d+|Forensic report)$/ }).first(), 60_000);
+  await analysis.expectReport();
+  await shot(page, 'report');
+
+  const report = analysis.report;
+  // Every analyzed call is in the distribution and in the per-transcript list.
+  const based = (await report.textContent()).match(/Based on (\d+) analyzed calls?/);
+  assert.ok(based, 'the report says how many calls it rests on');
+  const analyzed = Number(based[1]);
+  assert.ok(analyzed > 0 && analyzed <= calls.length, `${analyzed} analyzed`);
+  await visible(report.getByRole('heading', { name: `Each transcript (${analyzed} of ${analyzed})` }));
+  await visible(analysis.chart);
+  const legend = await report.locator('.chart__legend').textContent();
+  const shares = [...legend.matchAll(/\((\d+)%\)/g)].map((match) => Number(match[1]));
+  assert.equal(shares.length, 3, legend);
+  assert.equal(shares.reduce((sum, share) => sum + share, 0), 100, legend);
+  const cards = report.getByRole('article');
+  assert.ok((await cards.count()) >= 1, 'a card per stage found');
+  const firstCard = await cards.first().textContent();
+  for (const section of ['Top pains', 'Objections by kind', 'Buying signals', 'Their own words', 'Evidence']) {
+    assert.ok(firstCard.includes(section), `${section} in the stage card`);
+  }
+  await visible(report.getByRole('heading', { name: 'Words that go with the outcome' }));
+  const perTranscript = report.getByRole('list', { name: 'Stage of each transcript' });
+  await visible(perTranscript.getByRole('listitem').first());
+  assert.match(await perTranscript.textContent(), /(High|Medium|Low) \(\d+%\)/);
+
+  // An evidence quote opens its transcript at the quote, marked.
+  const quote = report.locator('.quote').first();
+  const said = (await quote.locator('.quote__text').textContent()).replace(/^“|”$/g, '');
+  await quote.getByRole('link').click();
+  await page.waitForURL(/\/transcripts\/[0-9a-f-]{36}\?turn=\d+/);
+  const viewer = new TranscriptViewer(page);
+  await visible(viewer.turns.getByRole('listitem').first());
+  await visible(page.getByText(/^Showing turn \d+ of \d+, where the quote was said\.$/));
+  await visible(viewer.markedQuote().first());
+  const marked = await viewer.markedQuote().first().textContent();
+  assert.ok(said.toLowerCase().startsWith(marked.toLowerCase().slice(0, 20)), `${marked} is the quote ${said}`);
+  await shot(page, 'quote-in-transcript');
+  await page.assertClean();
+
+  // The owner of another agency sees none of it, by any address.
+  const other = await openPage(browser);
+  const signIn = new SignInPage(other);
+  await signIn.goto();
+  await signIn.signIn(demo.otherAgencyOwner);
+  await new DashboardPage(other).expectShown();
+  for (const path of ['/analysis', '/transcripts', new URL(page.url()).pathname.replace(/^\/clients\/[^/]+/, '')]) {
+    await other.goto(`${clientUrl}${path}`);
+    await visible(other.getByRole('heading', { name: 'Client not found', level: 1 }));
+    assert.equal(await other.getByText(said).count(), 0);
+  }
+  await shot(other, 'other-agency');
+  await other.assertClean();
+  assert.ok(env.webUrl);
 });
