@@ -88,8 +88,10 @@ export class AnalysisTab {
     this.chart = this.report.getByRole('img', { name: /Awareness distribution/ });
   }
 
-  async expectReport() {
-    await visible(this.report, 30_000);
+  /** The report appears when the job completes: seconds here, longer on a loaded machine (a
+   * cold function start, or a lease to wait out when a worker call was lost). */
+  async expectReport(timeout = 120_000) {
+    await visible(this.report, timeout);
   }
 
   stageCard(label) {
