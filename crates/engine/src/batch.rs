@@ -13,7 +13,6 @@ mod finish;
 mod phrases;
 mod recommend;
 
-pub use brief::objection_class;
 pub use finish::{
     BatchConfig, BatchReport, ObjectionItem, OutcomePhrase, ProfileItem, Recommendation,
     RecurringPhrase, SegmentProfile, SignalItem, StageShare, finish,

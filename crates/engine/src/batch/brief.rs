@@ -2,25 +2,13 @@
 
 use super::finish::{ProfileItem, SegmentProfile};
 use crate::generate::{self, EvidenceItem, ObjectionEvidence};
-use crate::insights::{ObjectionClass, SignalKind};
+use crate::insights::SignalKind;
 
 fn item(item: &ProfileItem) -> EvidenceItem {
     EvidenceItem {
         phrase: item.phrase.clone(),
         count: item.prospects,
         quotes: item.quotes.clone(),
-    }
-}
-
-/// The generation crate's name for an objection class (the same six classes).
-pub fn objection_class(class: ObjectionClass) -> generate::ObjectionClass {
-    match class {
-        ObjectionClass::Price => generate::ObjectionClass::Price,
-        ObjectionClass::Timing => generate::ObjectionClass::Timing,
-        ObjectionClass::Trust => generate::ObjectionClass::Trust,
-        ObjectionClass::Authority => generate::ObjectionClass::Authority,
-        ObjectionClass::NeedFit => generate::ObjectionClass::NeedFit,
-        ObjectionClass::Competitor => generate::ObjectionClass::Competitor,
     }
 }
 
@@ -43,7 +31,7 @@ impl SegmentProfile {
                 .objections
                 .iter()
                 .map(|o| ObjectionEvidence {
-                    class: objection_class(o.class),
+                    class: o.class,
                     item: item(&o.item),
                 })
                 .collect(),

@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::evidence::Quote;
+/// The objection classes are the analysis's own: generation answers what it found.
+pub use crate::insights::ObjectionClass;
 use crate::transcript::AwarenessLevel;
 
 /// Everything generation needs for one client and one awareness stage.
@@ -108,48 +110,6 @@ pub struct ObjectionEvidence {
     pub class: ObjectionClass,
     #[serde(flatten)]
     pub item: EvidenceItem,
-}
-
-/// The objection classes the analysis tells apart (analysis-methods.md §2.5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ObjectionClass {
-    /// Price or budget.
-    Price,
-    /// Not now.
-    Timing,
-    /// Trust or risk: "how do I know it works".
-    Trust,
-    /// Someone else decides.
-    Authority,
-    /// Need or fit: "we're fine", "we do it in-house".
-    NeedFit,
-    /// A competitor or the status quo.
-    Competitor,
-}
-
-impl ObjectionClass {
-    /// All classes, in the order used for display.
-    pub const ALL: [ObjectionClass; 6] = [
-        ObjectionClass::Price,
-        ObjectionClass::Timing,
-        ObjectionClass::Trust,
-        ObjectionClass::Authority,
-        ObjectionClass::NeedFit,
-        ObjectionClass::Competitor,
-    ];
-
-    /// The name used in SQL, JSON and the UI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ObjectionClass::Price => "price",
-            ObjectionClass::Timing => "timing",
-            ObjectionClass::Trust => "trust",
-            ObjectionClass::Authority => "authority",
-            ObjectionClass::NeedFit => "need_fit",
-            ObjectionClass::Competitor => "competitor",
-        }
-    }
 }
 
 /// What the learning loop knows for one industry × stage: the best patterns (ranked by shrunk
