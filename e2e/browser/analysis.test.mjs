@@ -3,8 +3,6 @@
 // stage, outcome phrases, each transcript's stage with confidence) → a quote opens its
 // transcript at the quote. The progress survives a reload, and the owner of another agency
 // sees none of it.
-//
-// The first test also warms the `analyze` function (a cold start compiles its Wasm module).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,49 +36,6 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-});
-
-test('start an analysis and follow its progress, also after a reload', async () => {
-  const page = await openPage(browser);
-  logConsoleErrors(page, 'analysis');
-  const shot = screenshots('analysis');
-  const signUp = new SignUpPage(page);
-  await signUp.goto();
-  await signUp.signUp({ name: 'Alex Analyst', email: uniqueEmail('analyst'), password: goodPassword });
-  const welcome = new WelcomePage(page);
-  await welcome.expectShown();
-  await welcome.create(`Analysis Test Agency ${Date.now().toString(36)}`);
-  const dashboard = new DashboardPage(page);
-  await dashboard.expectShown();
-  await dashboard.newClient();
-  const form = new ClientForm(page);
-  await form.fill({ name: 'Lakeside Growth Partners', industry: 'b2b services', currentShowRate: '55', targetShowRate: '75' });
-  await form.submit('Add client');
-  const client = new ClientPage(page);
-  await client.expectShown('Lakeside Growth Partners');
-
-  await client.tab('Transcripts');
-  const transcripts = new TranscriptsTab(page);
-  await transcripts.pick(calls);
-  await page.waitForFunction(
-    (count) => new RegExp(`${count} saved`).test(document.querySelector('.uploader__summary')?.textContent ?? ''),
-    calls.length,
-    { timeout: 90_000 },
-  );
-
-  await client.tab('Analysis');
-  const analysis = new AnalysisTab(page);
-  await visible(page.getByText(/No report yet/));
-  await shot(page, 'before');
-  await analysis.startButton.click();
-  // Live progress, in words a person reads.
-  await visible(page.getByRole('heading', { name: /^(Starting the analysis…|Analyzing batch \d+ of \d+|Analysis complete)$/ }), 30_000);
-  await shot(page, 'progress');
-  // A reload finds the job again (or its finished report): nothing is lost.
-  await page.reload();
-  await visible(page.getByRole('heading', { name: /^(Starting the analysis…|Analyzing batch \d+ of \d+|Forensic report)$/ }).first(), 60_000);
-  await shot(page, 'progress-after-reload');
-
 });
 
 test('start an analysis, watch it, read the report and open a quote in its transcript', async () => {
