@@ -13,6 +13,7 @@ mod config;
 mod cues;
 mod extract;
 mod language;
+mod names;
 mod stage;
 
 pub use config::{AnalysisConfig, ConfigError, StageParameters};
@@ -283,16 +284,12 @@ impl Annotated {
 pub struct Analyzer {
     pub(crate) config: AnalysisConfig,
     pub(crate) lexicon: Lexicon<Cue>,
-    /// Lowercased single-word competitor names of ≥ 5 letters, for fuzzy matching.
-    fuzzy_names: Vec<(String, u16)>,
+    /// The competitor names, for near-miss spellings.
+    pub(crate) fuzzy_names: names::FuzzyNames,
     /// Lowercased words of the client's brand and offer names.
     brand_words: Vec<String>,
 }
 
-/// Words closer than this (Jaro–Winkler) to a competitor name are taken as that name.
-pub(crate) const FUZZY_THRESHOLD: f64 = 0.92;
-/// Words shorter than this are never fuzzy-matched (too many false friends).
-const FUZZY_MIN_CHARS: usize = 5;
 /// Negation scope: at most this many words before a cue (NegEx).
 const NEGATION_WINDOW: usize = 5;
 
@@ -301,13 +298,7 @@ impl Analyzer {
     pub fn new(config: AnalysisConfig) -> Result<Analyzer, ConfigError> {
         config.stage.validate()?;
         let lexicon = cues::compile(&config)?;
-        let fuzzy_names = config
-            .competitors
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (crate::text::normalize(name.trim()), i as u16))
-            .filter(|(name, _)| !name.contains(' ') && name.chars().count() >= FUZZY_MIN_CHARS)
-            .collect();
+        let fuzzy_names = names::FuzzyNames::new(&config.competitors);
         let brand_words = config
             .brand_names
             .iter()
@@ -464,25 +455,6 @@ impl Analyzer {
     /// competitor, however close its spelling).
     pub(crate) fn is_brand_word(&self, word: &str) -> bool {
         self.brand_words.iter().any(|b| b == word)
-    }
-
-    /// The competitor (index into the config list) a word is a near-miss spelling of.
-    pub(crate) fn fuzzy_competitor(&self, word: &str) -> Option<u16> {
-        let length = word.chars().count();
-        if length < FUZZY_MIN_CHARS {
-            return None;
-        }
-        self.fuzzy_names
-            .iter()
-            .filter(|(name, _)| {
-                let other = name.chars().count();
-                // Jaro–Winkler ≥ 0.92 is impossible with very different lengths.
-                name != word && other * 10 >= length * 6 && length * 10 >= other * 6
-            })
-            .map(|(name, index)| (strsim::jaro_winkler(word, name), *index))
-            .filter(|(score, _)| *score >= FUZZY_THRESHOLD)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-            .map(|(_, index)| index)
     }
 }
 

@@ -45,6 +45,9 @@ pub(crate) enum Cue {
     /// Shadows shorter cues under LeftmostLongest ("can afford", "no problem").
     Neutral,
     Objection(ObjectionClass),
+    /// A comparison ("compared to", "better than"): a competitor objection only when the
+    /// sentence also names an alternative or a competitor.
+    Comparison,
     /// Proof-seeking ("guarantee", "case studies"): a trust objection only in a question or a
     /// stated need.
     ProofAsk,
@@ -80,6 +83,7 @@ fn section_cues(section: &Section) -> Option<Vec<Cue>> {
         "objection.authority" => vec![Cue::Objection(ObjectionClass::Authority)],
         "objection.need_fit" => vec![Cue::Objection(ObjectionClass::NeedFit)],
         "objection.status_quo" => vec![Cue::Objection(ObjectionClass::Competitor)],
+        "objection.comparison" => vec![Cue::Comparison],
         "pain" => vec![Cue::Pain],
         "pain.topic" => vec![Cue::PainTopic],
         "desire" => vec![Cue::Desire],

@@ -18,6 +18,8 @@ use rustc_hash::FxHashMap;
 const OBJECT_WORDS: usize = 6;
 /// Content words of the object that form the grouping key.
 const KEY_WORDS: usize = 3;
+/// Words of a trailing time expression read past [`OBJECT_WORDS`] ("by the end of the year").
+const TIME_WORDS: usize = 5;
 
 pub(super) fn run(
     analyzer: &Analyzer,
@@ -178,8 +180,8 @@ struct Pass<'a> {
     competitors: Vec<CompetitorMention>,
     questions: Vec<Quote>,
     stage_sentences: Vec<StageSentence>,
-    /// Fuzzy-match results per word id (a word is compared with the competitor list once).
-    fuzzy: FxHashMap<u32, Option<u16>>,
+    /// Near-miss results per single word id (a word is compared with the competitor list once).
+    fuzzy: FxHashMap<u32, Option<(u16, usize)>>,
     language: LanguageBuilder,
 }
 
@@ -260,6 +262,7 @@ impl<'a> Pass<'a> {
         let mut signal_seen = [false; 4];
         let mut findings = 0u32;
         let mut competitor_tokens: Vec<(u32, u32)> = Vec::new();
+        let mut comparison: Option<&str> = None;
         let competitors_before = self.competitors.len();
         let mut found_pain = false;
         let mut found_desire = false;
@@ -421,6 +424,7 @@ impl<'a> Pass<'a> {
                             }
                         }
                     }
+                    Cue::Comparison => comparison = comparison.or(Some(&*pattern.cue)),
                     Cue::PostNegation | Cue::Neutral | Cue::Rep(_) | Cue::ProspectSelf => {}
                 }
             }
@@ -428,11 +432,18 @@ impl<'a> Pass<'a> {
         if !self.analyzer.fuzzy_names.is_empty() {
             findings += self.fuzzy_competitors(sentence, &competitor_tokens);
         }
-        // Naming a competitor is a competitor objection (methods §2.5: "we use X", "X does …").
-        let named = self.competitors[competitors_before..]
+        // Naming a competitor is a competitor objection (methods §2.5: "we use X", "X does …"),
+        // and so is comparing with a named alternative ("compared to an agency, why …").
+        let mentioned = &self.competitors[competitors_before..];
+        let named = mentioned
             .iter()
             .find(|c| c.kind != MentionKind::Alternative)
-            .map(|c| c.said.clone());
+            .map(|c| c.said.clone())
+            .or_else(|| {
+                comparison
+                    .filter(|_| !mentioned.is_empty())
+                    .map(str::to_owned)
+            });
         if let Some(said) = named
             && !objection_classes.contains(&ObjectionClass::Competitor)
             && self.objections.len() < MAX_FINDINGS
@@ -525,9 +536,10 @@ impl<'a> Pass<'a> {
             .map(|h| h.hit.first)
             .min()
             .unwrap_or(sentence.tokens.end);
-        let mut words = 0;
-        let mut last_content = None;
-        let mut key: Vec<&str> = Vec::new();
+        // The object's words (token index, word), a few past the limit so a trailing time
+        // ("… by the end of the quarter") can be recognised and dropped whole.
+        let mut object: Vec<(u32, &crate::text::WordEntry)> = Vec::new();
+        let mut has_content = false;
         let mut previous: Option<&str> = None;
         for index in hit.last + 1..stop {
             let token = &document.tokens[index as usize];
@@ -538,33 +550,47 @@ impl<'a> Pass<'a> {
                 continue;
             };
             // A new subject starts a new clause in unpunctuated speech ("losing leads | we get").
-            if last_content.is_some() && is_new_subject(&entry.text) {
+            if has_content && is_new_subject(&entry.text) {
                 break;
             }
             // A subordinating word, or "and"/"or"/"so" before a new subject, starts another
             // clause: "trying to sell | and the inspector flagged it".
-            if last_content.is_some()
+            if has_content
                 && (is_clause_opener(&entry.text)
                     || previous.is_some_and(is_coordinator) && opens_clause(&entry.text))
             {
                 break;
             }
             previous = Some(&entry.text);
-            if last_content.is_some() && is_coordinator(&entry.text) {
+            if has_content && is_coordinator(&entry.text) {
                 continue;
             }
-            words += 1;
-            if words > OBJECT_WORDS {
+            if object.len() == OBJECT_WORDS + TIME_WORDS {
                 break;
             }
-            if !entry.class.has(WordClass::STOP) {
-                last_content = Some(index);
-                if key.len() < KEY_WORDS {
-                    key.push(&entry.stem);
-                }
-            }
+            has_content |= !entry.class.has(WordClass::STOP);
+            object.push((index, entry));
         }
-        let end = last_content?;
+        // "fix this soon", "fix this this year" and "fix this eventually" are one desire.
+        let texts: Vec<&str> = object.iter().map(|(_, e)| &*e.text).collect();
+        object.truncate((object.len() - time_tail(&texts)).min(OBJECT_WORDS));
+        let content = || object.iter().filter(|(_, e)| !e.class.has(WordClass::STOP));
+        // The object ends at its last content word, plus the pronoun or particle completing
+        // the verb: "figure this out", "fix it", "get this sorted" (not "figure").
+        let last_content = object
+            .iter()
+            .rposition(|(_, e)| !e.class.has(WordClass::STOP))?;
+        let completing = object[last_content + 1..]
+            .iter()
+            .take_while(|(_, e)| {
+                matches!(
+                    &*e.text,
+                    "this" | "it" | "that" | "them" | "out" | "up" | "off" | "down" | "back"
+                )
+            })
+            .count();
+        let end = object[last_content + completing].0;
+        let key: Vec<&str> = content().take(KEY_WORDS).map(|(_, e)| &*e.stem).collect();
         if desire && !self.plausible_desire(hit, end) {
             return None;
         }
@@ -711,46 +737,86 @@ impl<'a> Pass<'a> {
         if said == name || base == name {
             return Some(MentionKind::Listed);
         }
-        let close = strsim::jaro_winkler(&said, &name) >= super::FUZZY_THRESHOLD;
+        let words: Vec<&str> = said.split(' ').collect();
+        let close = super::names::spells(&words, &name);
         (close && !self.own_business_or_offer(sentence, hit.first, hit.last))
             .then_some(MentionKind::Fuzzy)
     }
 
+    /// Near-miss spellings of the client's competitors: runs of words that, joined, spell a
+    /// whole name with a typo or two ("betterupp", "better up"), never an ordinary word
+    /// (see `names`), nor a run inside an exact hit, a brand name or the prospect's own business.
     fn fuzzy_competitors(&mut self, sentence: &Sentence, exact: &[(u32, u32)]) -> u32 {
+        let analyzer = self.analyzer;
+        let document = self.document;
+        let max_words = analyzer.fuzzy_names.max_words();
         let mut found = 0;
-        for index in sentence.tokens.clone() {
-            let token = self.document.tokens[index as usize];
-            if token.disfluent
-                || token.kind != TokenKind::Word
-                || exact.iter().any(|&(a, b)| (a..=b).contains(&index))
+        let mut next_free = sentence.tokens.start;
+        for start in sentence.tokens.clone() {
+            if start < next_free {
+                continue;
+            }
+            // The run's words: consecutive fluent words, no clause boundary, no exact hit.
+            let mut run: Vec<(u32, &str)> = Vec::with_capacity(max_words);
+            for index in start..sentence.tokens.end {
+                let token = document.tokens[index as usize];
+                if token.disfluent && !run.is_empty() {
+                    continue;
+                }
+                if token.disfluent
+                    || token.kind != TokenKind::Word
+                    || is_clause_boundary(document, &token)
+                    || exact.iter().any(|&(a, b)| (a..=b).contains(&index))
+                {
+                    break;
+                }
+                let text = &*document.vocabulary.get(token.word).text;
+                if analyzer.is_brand_word(text) {
+                    break;
+                }
+                run.push((index, text));
+                if run.len() == max_words {
+                    break;
+                }
+            }
+            let mut best: Option<(u16, usize, u32)> = None;
+            let mut parts: Vec<&str> = Vec::with_capacity(run.len());
+            for (length, &(index, text)) in run.iter().enumerate() {
+                parts.push(text);
+                let closest = if length == 0 {
+                    let word = document.tokens[index as usize].word;
+                    *self
+                        .fuzzy
+                        .entry(word)
+                        .or_insert_with(|| analyzer.fuzzy_names.closest(&parts))
+                } else {
+                    analyzer.fuzzy_names.closest(&parts)
+                };
+                if let Some((competitor, typos)) = closest
+                    && best.is_none_or(|(_, fewest, _)| typos < fewest)
+                {
+                    best = Some((competitor, typos, index));
+                }
+            }
+            let Some((competitor, _, last)) = best else {
+                continue;
+            };
+            // A near-miss spelling is a guess: never on the prospect's own business or the offer.
+            if self.competitors.len() >= MAX_FINDINGS
+                || self.own_business_or_offer(sentence, start, last)
             {
                 continue;
             }
-            let entry = self.document.vocabulary.get(token.word);
-            if entry.class.has(WordClass::STOP) || self.analyzer.is_brand_word(&entry.text) {
-                continue;
-            }
-            let analyzer = self.analyzer;
-            let competitor = *self
-                .fuzzy
-                .entry(token.word)
-                .or_insert_with(|| analyzer.fuzzy_competitor(&entry.text));
-            // A near-miss spelling is a guess: never on the prospect's own business or the offer.
-            let competitor = competitor.filter(|_| {
-                self.competitors.len() < MAX_FINDINGS
-                    && !self.own_business_or_offer(sentence, index, index)
+            next_free = last + 1;
+            found += 1;
+            self.competitors.push(CompetitorMention {
+                name: analyzer.config.competitors[competitor as usize]
+                    .trim()
+                    .to_owned(),
+                said: self.said(sentence, start, last),
+                kind: MentionKind::Fuzzy,
+                quote: self.quote(sentence),
             });
-            if let Some(competitor) = competitor {
-                found += 1;
-                self.competitors.push(CompetitorMention {
-                    name: analyzer.config.competitors[competitor as usize]
-                        .trim()
-                        .to_owned(),
-                    said: self.said(sentence, index, index),
-                    kind: MentionKind::Fuzzy,
-                    quote: self.quote(sentence),
-                });
-            }
         }
         found
     }
@@ -999,6 +1065,70 @@ fn hopes_about_the_offer(words: &[&str]) -> bool {
         rest.first().copied(),
         Some("this" | "that" | "it" | "you" | "your" | "something" | "y'all" | "these" | "they")
     )
+}
+
+/// How many words at the end of an object only say when ("soon", "eventually", "right now",
+/// "this year", "by the end of the quarter", "in the next few months"): they are dropped from
+/// the phrase and the key, so desires that differ only in time are one desire.
+fn time_tail(words: &[&str]) -> usize {
+    let mut end = words.len();
+    let last = |end: usize| end.checked_sub(1).map(|i| words[i]);
+    match last(end) {
+        Some(
+            "soon" | "eventually" | "asap" | "quickly" | "someday" | "sometime" | "later" | "now"
+            | "today" | "tomorrow" | "anytime" | "yesterday",
+        ) => {
+            end -= 1;
+            if matches!(
+                last(end),
+                Some("right" | "pretty" | "very" | "really" | "real" | "fairly")
+            ) {
+                end -= 1;
+            }
+        }
+        Some(
+            "year" | "years" | "quarter" | "quarters" | "month" | "months" | "week" | "weeks"
+            | "summer" | "winter" | "spring" | "fall" | "autumn" | "season" | "weekend",
+        ) => {
+            end -= 1;
+            let mut determiners = 0;
+            while determiners < 4
+                && match last(end) {
+                    Some("this" | "next" | "the" | "that" | "few" | "couple" | "coming") => true,
+                    // "the next couple of | months"
+                    Some("of") => end >= 2 && words[end - 2] == "couple",
+                    _ => false,
+                }
+            {
+                end -= 1;
+                determiners += 1;
+            }
+            // "by the end of | the quarter", "before the start of | next year".
+            if end >= 2
+                && last(end) == Some("of")
+                && matches!(words[end - 2], "end" | "start" | "beginning" | "middle")
+            {
+                end -= 2;
+                if last(end) == Some("the") {
+                    end -= 1;
+                }
+            }
+            if matches!(
+                last(end),
+                Some(
+                    "by" | "before" | "within" | "in" | "for" | "over" | "during" | "until" | "at"
+                )
+            ) {
+                end -= 1;
+            }
+            if determiners == 0 && end + 1 == words.len() {
+                // A bare noun or a rate ("thirty new patients a month") is not a time.
+                return 0;
+            }
+        }
+        _ => {}
+    }
+    words.len() - end
 }
 
 pub(super) fn level_index(level: AwarenessLevel) -> usize {

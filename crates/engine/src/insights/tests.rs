@@ -521,3 +521,158 @@ fn checking_a_calendar_is_a_stall_not_someone_elses_decision() {
     let (_, insights) = analyze(&with_rep("i'd have to check with my partner first"));
     assert_eq!(classes(&insights), [ObjectionClass::Authority]);
 }
+
+fn competitor_names(insights: &TranscriptInsights) -> Vec<(&str, &str)> {
+    insights
+        .competitors
+        .iter()
+        .filter(|c| c.kind != MentionKind::Alternative)
+        .map(|c| (c.name.as_str(), c.said.as_str()))
+        .collect()
+}
+
+/// The seeded clients' competitors (supabase/seed.sql) and the corpus generator's.
+fn seeded_competitors() -> AnalysisConfig {
+    AnalysisConfig {
+        competitors: [
+            "BetterUp",
+            "Vistage",
+            "Online leadership courses",
+            "Aspen Dental",
+            "SmileDirectClub",
+            "Dataprise",
+            "Mindvalley",
+            "Apollo",
+            "SalesRoots",
+            "Belkins",
+            "PatientPop",
+            "HomeAdvisor",
+            "Summit Roofing",
+            "Coach Accelerator Pro",
+            "Dental Growth Partners",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..AnalysisConfig::default()
+    }
+}
+
+#[test]
+fn a_competitor_name_never_matches_an_ordinary_word() {
+    for text in [
+        "I mean it depends, most weeks are better than others.",
+        "would it be better to go done for you or bring someone in house",
+        "we bought some vintage chairs for the waiting room",
+        "the summit was great and the roofing guy was late",
+        "we keep missing the bigger picture with our patients",
+        "it was a vantage point thing, mostly about the bellows",
+    ] {
+        let insights = analyze_with(seeded_competitors(), &with_rep(text));
+        assert_eq!(competitor_names(&insights), [], "{text}");
+        assert!(
+            !classes(&insights).contains(&ObjectionClass::Competitor),
+            "{text}: {:?}",
+            insights.objections
+        );
+    }
+}
+
+#[test]
+fn misspelt_and_split_competitor_names_still_match() {
+    for (text, name, said) in [
+        (
+            "a friend went with better up and said it's fine",
+            "BetterUp",
+            "better up",
+        ),
+        ("we looked at betterupp last year", "BetterUp", "betterupp"),
+        (
+            "someone uses mind valley and likes it",
+            "Mindvalley",
+            "mind valley",
+        ),
+        ("we talked to mindvally", "Mindvalley", "mindvally"),
+        (
+            "i spoke with sales roots last week",
+            "SalesRoots",
+            "sales roots",
+        ),
+        ("we tried appollo for a while", "Apollo", "appollo"),
+        (
+            "we use patient pop for reviews",
+            "PatientPop",
+            "patient pop",
+        ),
+        (
+            "we had a call with coach excelerator pro",
+            "Coach Accelerator Pro",
+            "coach excelerator pro",
+        ),
+        (
+            "we met dental grow partners",
+            "Dental Growth Partners",
+            "dental grow partners",
+        ),
+    ] {
+        let insights = analyze_with(seeded_competitors(), &with_rep(text));
+        assert_eq!(competitor_names(&insights), [(name, said)], "{text}");
+    }
+}
+
+#[test]
+fn a_bare_comparative_is_not_a_competitor_objection() {
+    for text in [
+        "I mean it depends, most weeks are better than others.",
+        "Is it better to do it DIY or bring someone in house?",
+        "things got better after we hired a second hygienist",
+        "compared to last year revenue is down a lot",
+    ] {
+        let (_, insights) = analyze(&with_rep(text));
+        assert!(
+            !classes(&insights).contains(&ObjectionClass::Competitor),
+            "{text}: {:?}",
+            insights.objections
+        );
+    }
+    for text in [
+        "why would this be better than what we have now",
+        "honestly we're happy with what we have",
+        "compared to an agency, why would your approach work better?",
+        "they do it better and for less",
+        "how is this better than hiring an SDR",
+    ] {
+        let (_, insights) = analyze(&with_rep(text));
+        assert!(
+            classes(&insights).contains(&ObjectionClass::Competitor),
+            "{text}: {:?}",
+            insights.objections
+        );
+    }
+}
+
+#[test]
+fn desires_that_differ_only_in_wrapper_or_time_share_a_key() {
+    let mut keys = Vec::new();
+    for text in [
+        "I'd like to figure this out soon.",
+        "i would like to figure this out eventually",
+        "I want to figure this out this year.",
+        "we'd like to figure this out by the end of the quarter",
+        "I'd like to figure this out.",
+    ] {
+        let (_, insights) = analyze(&with_rep(text));
+        assert_eq!(insights.desires.len(), 1, "{text}: {:?}", insights.desires);
+        let desire = &insights.desires[0];
+        assert!(
+            desire.phrase.ends_with("figure this out"),
+            "{text}: {}",
+            desire.phrase
+        );
+        keys.push(desire.key.clone());
+    }
+    keys.dedup();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    // A time that is the object itself stays: "get to twenty k months".
+    let (_, insights) = analyze(&with_rep("we want to free up my weekends"));
+    assert_eq!(desires(&insights), ["want to free up my weekends"]);
+}
