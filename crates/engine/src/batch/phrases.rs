@@ -149,6 +149,49 @@ fn jaccard(a: &[[char; 3]], b: &[[char; 3]]) -> f64 {
     }
 }
 
+/// Whether a phrase stops before the words its last verb needs: "people deal" (with what?),
+/// "keep wasting" (wasting what?). Such fragments never head a recurring phrase; their complete
+/// forms ("keep wasting money") still can.
+fn ends_incomplete(phrase: &str) -> bool {
+    matches!(
+        phrase.rsplit(' ').next().unwrap_or(""),
+        "deal"
+            | "dealing"
+            | "waste"
+            | "wasting"
+            | "lose"
+            | "losing"
+            | "keep"
+            | "keeps"
+            | "spend"
+            | "spending"
+            | "bring"
+            | "bringing"
+            | "make"
+            | "making"
+            | "get"
+            | "getting"
+            | "need"
+            | "needs"
+            | "want"
+            | "wants"
+            | "understand"
+            | "figure"
+            | "handle"
+            | "handling"
+            | "find"
+            | "finding"
+            | "take"
+            | "taking"
+            | "give"
+            | "giving"
+            | "pay"
+            | "paying"
+            | "use"
+            | "using"
+    )
+}
+
 struct Group {
     key: String,
     surface: String,
@@ -213,6 +256,9 @@ pub(super) fn recurring(
             let mut groups: Vec<Group> = Vec::new();
             for (key, stats, df, cohesion) in candidates {
                 let surface = most_common(&stats.surfaces);
+                if ends_incomplete(&surface) {
+                    continue;
+                }
                 let signature = signature(key, &partial.terms);
                 let grams = trigrams(&surface);
                 if let Some(group) = groups

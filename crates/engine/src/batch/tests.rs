@@ -170,6 +170,15 @@ fn report_profiles_each_stage_with_quotes() {
         "{:#?}",
         problem.phrases
     );
+    // Fragments that stop before their object ("keep losing" what?) are not phrases.
+    assert!(
+        problem
+            .phrases
+            .iter()
+            .all(|p| !matches!(p.phrase.as_str(), "keep losing" | "keep wasting")),
+        "{:#?}",
+        problem.phrases
+    );
     for phrase in report.segments.iter().flat_map(|s| &s.phrases) {
         assert!(!phrase.quotes.is_empty(), "every phrase has a quote");
         assert!(phrase.prospects >= 2);

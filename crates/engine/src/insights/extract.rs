@@ -433,7 +433,9 @@ impl<'a> Pass<'a> {
             findings += self.fuzzy_competitors(sentence, &competitor_tokens);
         }
         // Naming a competitor is a competitor objection (methods §2.5: "we use X", "X does …"),
-        // and so is comparing with a named alternative ("compared to an agency, why …").
+        // and so is weighing the offer against an alternative ("compared to an agency, why
+        // would your approach work better?"); weighing two alternatives against each other
+        // ("a consultant versus an SEO company") is shopping, not an objection to the offer.
         let mentioned = &self.competitors[competitors_before..];
         let named = mentioned
             .iter()
@@ -441,7 +443,7 @@ impl<'a> Pass<'a> {
             .map(|c| c.said.clone())
             .or_else(|| {
                 comparison
-                    .filter(|_| !mentioned.is_empty())
+                    .filter(|_| !mentioned.is_empty() && self.about_the_offer(sentence))
                     .map(str::to_owned)
             });
         if let Some(said) = named
@@ -468,6 +470,16 @@ impl<'a> Pass<'a> {
             self.stage_sentences.push(record);
         }
         words
+    }
+
+    /// Whether a sentence refers to the offer or the rep: "you", "your", "this", "y'all".
+    fn about_the_offer(&self, sentence: &Sentence) -> bool {
+        let document = self.document;
+        document.tokens[sentence.tokens.start as usize..sentence.tokens.end as usize]
+            .iter()
+            .filter(|t| !t.disfluent)
+            .filter_map(|t| document.word(t))
+            .any(|e| e.class.has(WordClass::SECOND_PERSON) || &*e.text == "this")
     }
 
     /// Whether the clause of a hit is about someone else: "they", "he" or "she" (or a
