@@ -59,24 +59,21 @@ async function expectFolderUploaded(page, tab, shot) {
   await page.assertClean();
 }
 
-test('a folder picked with "Choose a folder": every call in its subfolders is saved', async () => {
+/** A new agency's client gets the folder through `add`, then everything must be there. */
+async function uploadFolder(group, add) {
   const page = await openPage(browser);
-  logConsoleErrors(page, 'folder picker');
-  const shot = screenshots('folder-picked');
-  await freshClient(page, 'Lakeside Physio', { agency: 'Folder Pick Agency' });
+  logConsoleErrors(page, group);
+  await freshClient(page, 'Lakeside Physio', { agency: `Agency ${group}` });
   const tab = new TranscriptsTab(page);
   await tab.expectShown();
-  await tab.pickFolder(folder);
-  await expectFolderUploaded(page, tab, shot);
+  await add(tab);
+  await expectFolderUploaded(page, tab, screenshots(group));
+}
+
+test('a folder picked with "Choose a folder": every call in its subfolders is saved', async () => {
+  await uploadFolder('folder-picked', (tab) => tab.pickFolder(folder));
 });
 
 test('a folder dragged from the disk onto the drop zone: every call in its subfolders is saved', async () => {
-  const page = await openPage(browser);
-  logConsoleErrors(page, 'folder drop');
-  const shot = screenshots('folder-dropped');
-  await freshClient(page, 'Lakeside Physio', { agency: 'Folder Drop Agency' });
-  const tab = new TranscriptsTab(page);
-  await tab.expectShown();
-  await tab.dropFromDisk([folder]);
-  await expectFolderUploaded(page, tab, shot);
+  await uploadFolder('folder-dropped', (tab) => tab.dropFromDisk([folder]));
 });
