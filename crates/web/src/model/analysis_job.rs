@@ -31,11 +31,10 @@ impl JobStatus {
     }
 }
 
-/// A job's progress: the row's columns, or the broadcast payload (which names the id
-/// `job_id`).
+/// A job's progress: the row's columns, or a `progress` broadcast read by
+/// [`JobProgress::from_broadcast`].
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub(crate) struct JobProgress {
-    #[serde(alias = "job_id")]
     pub(crate) id: String,
     pub(crate) status: JobStatus,
     #[serde(default)]
@@ -130,6 +129,16 @@ pub(crate) fn started_job_id(answer: &Value) -> Option<String> {
 }
 
 impl JobProgress {
+    /// Reads a `progress` broadcast. Its payload names the job `job_id`; an `id` beside it is
+    /// the Realtime message's id (hosted `realtime.send` adds one to every payload), never the
+    /// job's. `None` for a payload that is not a job's progress.
+    pub(crate) fn from_broadcast(mut payload: Value) -> Option<JobProgress> {
+        let object = payload.as_object_mut()?;
+        let job_id = object.remove("job_id")?;
+        object.insert("id".to_owned(), job_id);
+        serde_json::from_value(payload).ok()
+    }
+
     /// A job just started (before its row is read).
     pub(crate) fn queued(job_id: &str) -> JobProgress {
         JobProgress {
@@ -318,14 +327,37 @@ mod tests {
     use super::*;
 
     fn progress(status: &str, done: u32, updated_at: &str) -> JobProgress {
-        serde_json::from_value(json!({
-            "job_id": "j1", "client_id": "c1", "status": status,
+        JobProgress::from_broadcast(json!({
+            "id": "7d1c0c8e-message-id", "job_id": "j1", "client_id": "c1", "status": status,
             "batches_total": 5, "batches_done": done, "batches_failed": 0,
             "transcripts_total": 100, "transcripts_done": done * 20, "transcripts_failed": 0,
             "distribution": {"problem": done * 8, "solution": done * 7, "product": done * 5, "junk": "x"},
             "error": null, "updated_at": updated_at
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn a_broadcast_is_the_job_it_names_whatever_its_message_id() {
+        let with_message_id = progress("running", 2, "t");
+        assert_eq!(with_message_id.id, "j1");
+        let without = JobProgress::from_broadcast(json!({"job_id": "j1", "status": "completed"}));
+        assert_eq!(
+            without.map(|progress| progress.status),
+            Some(JobStatus::Completed)
+        );
+        assert_eq!(
+            JobProgress::from_broadcast(json!({"id": "m1", "status": "running"})),
+            None
+        );
+        assert_eq!(
+            JobProgress::from_broadcast(json!(["not", "an", "object"])),
+            None
+        );
+        assert_eq!(
+            JobProgress::from_broadcast(json!({"job_id": "j1", "status": "lost"})),
+            None
+        );
     }
 
     #[test]

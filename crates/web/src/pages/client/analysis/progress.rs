@@ -80,7 +80,7 @@ pub(crate) fn JobProgressPanel(
                 read_row();
             }
             ChannelEvent::Broadcast { event, payload } if event == "progress" => {
-                if let Ok(incoming) = serde_json::from_value::<JobProgress>(payload) {
+                if let Some(incoming) = JobProgress::from_broadcast(payload) {
                     apply(incoming);
                 }
             }
