@@ -47,6 +47,34 @@ test('the demo owner signs in and sees the dashboard', async () => {
   await page.assertClean();
 });
 
+test('at phone width the dashboard and settings fit the screen, each value in one readable line', async () => {
+  const page = await openPage(browser, { width: 390, height: 844 });
+  const shot = screenshots('demo-owner-phone');
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signIn(demo.owner);
+  const dashboard = new DashboardPage(page);
+  await dashboard.expectShown();
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.equal(await overflow(), 0, 'no sideways scrolling on the dashboard');
+  // The client table stacks into label/value rows; a value is never split into squeezed
+  // columns: "12 bookings" stays on one line (at most as tall as two lines of text).
+  const bookings = dashboard.clients.getByText(/^\d+ bookings?$/).first();
+  await visible(bookings);
+  const { height, lineHeight } = await bookings.evaluate((element) => ({
+    height: element.getBoundingClientRect().height,
+    lineHeight: parseFloat(getComputedStyle(element).lineHeight),
+  }));
+  assert.ok(height < lineHeight * 1.5, `"12 bookings" is one line (${height}px for a ${lineHeight}px line)`);
+  await shot(page, 'dashboard');
+  const settings = new SettingsPage(page);
+  await settings.goto();
+  await visible(settings.memberRow('Olivia Hart'));
+  assert.equal(await overflow(), 0, 'no sideways scrolling in the agency settings');
+  await shot(page, 'settings');
+  await page.assertClean();
+});
+
 test('an owner of another agency sees none of the first agency', async () => {
   const page = await openPage(browser);
   const shot = screenshots('isolation');

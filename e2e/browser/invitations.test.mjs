@@ -51,7 +51,7 @@ test('a second user accepts an invitation and joins the agency', async () => {
   await visible(invitee.getByText(agencyName));
   await visible(invitee.getByText(/invited you to join as a member/));
   await invite.accept.click();
-  await visible(invitee.getByText(/Seat limit reached: the Starter plan allows 1 seats\. Upgrade the plan or remove a member/));
+  await visible(invitee.getByText(/Seat limit reached: the Starter plan allows 1 seat\. Upgrade the plan or remove a member/));
   await shot(invitee, 'invitee-seat-limit');
 
   await setPlan(agencyName, 'growth');

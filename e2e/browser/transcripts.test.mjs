@@ -10,10 +10,7 @@ import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, openPage, screenshots, visible } from './support/browser.mjs';
-import { goodPassword, uniqueEmail } from './support/env.mjs';
-import { SignUpPage, WelcomePage } from './pages/auth.mjs';
-import { ClientForm, ClientPage, DashboardPage } from './pages/app.mjs';
-import { TranscriptViewer, TranscriptsTab, logConsoleErrors } from './pages/transcripts.mjs';
+import { TranscriptViewer, TranscriptsTab, freshClient, logConsoleErrors } from './pages/transcripts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ingest = (name) => join(root, 'crates/engine/testdata/ingest', name);
@@ -50,26 +47,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** A fresh owner with an agency and one client, on the client's Transcripts tab. */
-async function freshClient(page, clientName) {
-  const signUp = new SignUpPage(page);
-  await signUp.goto();
-  await signUp.signUp({ name: 'Taylor Uploader', email: uniqueEmail('uploader'), password: goodPassword });
-  const welcome = new WelcomePage(page);
-  await welcome.expectShown();
-  await welcome.create(`Upload Test Agency ${Date.now().toString(36)}`);
-  const dashboard = new DashboardPage(page);
-  await dashboard.expectShown();
-  await dashboard.newClient();
-  const form = new ClientForm(page);
-  await form.fill({ name: clientName, industry: 'dental', currentShowRate: '60', targetShowRate: '80' });
-  await form.submit('Add client');
-  const client = new ClientPage(page);
-  await client.expectShown(clientName);
-  await client.tab('Transcripts');
-  return client;
-}
 
 test('twenty mixed files: one clear error, nineteen parsed, previewed and saved', async () => {
   assert.equal(readable.length + 1, 20);

@@ -30,12 +30,16 @@ create table if not exists tests.users (
   email text not null,
   phone text,
   user_metadata jsonb not null default '{}',
-  app_metadata jsonb not null default '{}'
+  app_metadata jsonb not null default '{}',
+  -- The user's sign-in: a row of auth.sessions, named by the session_id claim of their tokens.
+  session_id uuid
 );
+alter table tests.users add column if not exists session_id uuid;
 grant select on tests.users to anon, authenticated, service_role;
 
 /*
- * Creates a confirmed email user in auth.users (and its identity), remembered by `identifier`.
+ * Creates a confirmed email user in auth.users (and its identity), signed in once (a row of
+ * auth.sessions, as GoTrue writes at sign-in), remembered by `identifier`.
  */
 create or replace function tests.create_supabase_user(
   identifier text, email text default null, phone text default null, metadata jsonb default null
@@ -46,6 +50,7 @@ set search_path = ''
 as $$
 declare
   user_id uuid := gen_random_uuid();
+  session_id uuid := gen_random_uuid();
   user_email text := lower(coalesce(email, identifier || '-' || user_id::text || '@test.local'));
   user_metadata jsonb := jsonb_build_object('test_identifier', identifier) || coalesce(metadata, '{}');
   app_metadata jsonb := '{"provider": "email", "providers": ["email"]}';
@@ -65,8 +70,10 @@ begin
     jsonb_build_object('sub', user_id::text, 'email', user_email, 'email_verified', true),
     'email', now(), now()
   );
-  insert into tests.users (identifier, id, email, phone, user_metadata, app_metadata)
-  values (identifier, user_id, user_email, phone, user_metadata, app_metadata);
+  insert into auth.sessions (id, user_id, created_at, updated_at, aal)
+  values (session_id, user_id, now(), now(), 'aal1');
+  insert into tests.users (identifier, id, email, phone, user_metadata, app_metadata, session_id)
+  values (identifier, user_id, user_email, phone, user_metadata, app_metadata, session_id);
   return user_id;
 end;
 $$;
@@ -113,7 +120,7 @@ begin
     'user_metadata', test_user.user_metadata,
     'app_metadata', test_user.app_metadata,
     'aal', 'aal1',
-    'session_id', gen_random_uuid(),
+    'session_id', test_user.session_id,
     'is_anonymous', false,
     'iat', extract(epoch from now())::bigint,
     'exp', extract(epoch from now())::bigint + 3600

@@ -5,7 +5,7 @@
  * refuses the accept and keeps the invitation usable.
  */
 begin;
-select plan(25);
+select plan(26);
 select tests.create_two_agencies();
 do $$
 begin
@@ -115,6 +115,19 @@ select is(accept_invitation((select created ->> 'token' from full_invitation)) -
 select tests.clear_authentication();
 select is(tests.try($$select lookup_invitation('x')$$), '42501: permission denied for function lookup_invitation', 'anon cannot look invitations up');
 select is(tests.try('select * from invitations'), '42501: permission denied for table invitations', 'anon cannot read invitations');
+
+-- The Starter plan has one seat, and the message says so in the singular.
+reset role;
+create temporary table solo on commit drop as
+  select tests.create_agency('solo_owner', 'solo-agency', 'starter') as agency_id;
+grant select on solo to authenticated;
+select tests.authenticate_as('solo_owner');
+create temporary table solo_invitation on commit drop as
+  select create_invitation((select agency_id from solo), 'member') as created;
+grant select on solo_invitation to authenticated;
+select tests.authenticate_as('invitee_1');
+select is(tests.try(format('select accept_invitation(%L)', (select created ->> 'token' from solo_invitation))),
+  'PT402: seat limit reached: the Starter plan allows 1 seat', 'a one-seat plan says "1 seat"');
 
 select * from finish();
 rollback;

@@ -1,6 +1,8 @@
 //! JSON Web Tokens: HS256 with the project secret, as hosted Supabase's legacy JWT secret.
 //! Verification follows PostgREST: HS256 only (never `none`), `exp`/`nbf` checked with 30 s of
-//! clock skew when present, `aud` not checked.
+//! clock skew when present, `aud` checked only when an audience is configured (PostgREST's
+//! `jwt-aud`; Supabase sets none): a token that names another audience is refused, a token
+//! that names none passes.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
 use serde_json::Value;
@@ -23,6 +25,8 @@ pub enum JwtError {
     Malformed,
     #[error("The JWT 'role' claim must be a string")]
     BadRoleClaim,
+    #[error("JWT not in audience")]
+    WrongAudience,
 }
 
 /// Signs and verifies tokens with the project secret.
@@ -30,6 +34,7 @@ pub enum JwtError {
 pub struct Jwt {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    audience: Option<String>,
 }
 
 impl std::fmt::Debug for Jwt {
@@ -43,6 +48,26 @@ impl Jwt {
         Jwt {
             encoding: EncodingKey::from_secret(secret.as_bytes()),
             decoding: DecodingKey::from_secret(secret.as_bytes()),
+            audience: None,
+        }
+    }
+
+    /// Also refuse tokens whose `aud` (a string or an array of strings) does not name
+    /// `audience`. Tokens without `aud` still pass, as in PostgREST.
+    pub fn with_audience(mut self, audience: Option<String>) -> Jwt {
+        self.audience = audience;
+        self
+    }
+
+    /// Whether the claims' `aud`, if any, names the configured audience.
+    fn in_audience(&self, claims: &Value) -> bool {
+        let (Some(audience), Some(aud)) = (&self.audience, claims.get("aud")) else {
+            return true;
+        };
+        match aud {
+            Value::String(named) => named == audience,
+            Value::Array(named) => named.iter().any(|named| named.as_str() == Some(audience)),
+            _ => false,
         }
     }
 
@@ -78,6 +103,9 @@ impl Jwt {
         if !claims.is_object() {
             return Err(JwtError::Malformed);
         }
+        if !self.in_audience(&claims) {
+            return Err(JwtError::WrongAudience);
+        }
         match claims.get("role") {
             None | Some(Value::String(_)) => Ok(claims),
             Some(_) => Err(JwtError::BadRoleClaim),
@@ -112,6 +140,29 @@ mod tests {
         assert!(jwt.verify(&within).is_ok());
         let beyond = jwt.sign(&json!({"role": "anon", "exp": now_unix() - 31}));
         assert_eq!(jwt.verify(&beyond), Err(JwtError::Expired));
+    }
+
+    #[test]
+    fn checks_the_audience_only_when_one_is_configured() {
+        let open = Jwt::new(SECRET);
+        let strict = Jwt::new(SECRET).with_audience(Some("authenticated".to_owned()));
+        let other = open.sign(&json!({"role": "authenticated", "aud": "someone-else"}));
+        assert!(
+            open.verify(&other).is_ok(),
+            "no audience configured: aud is not checked"
+        );
+        assert_eq!(strict.verify(&other), Err(JwtError::WrongAudience));
+        let listed = open.sign(&json!({"role": "authenticated", "aud": ["x", "authenticated"]}));
+        assert!(strict.verify(&listed).is_ok());
+        let unlisted = open.sign(&json!({"role": "authenticated", "aud": ["x", "y"]}));
+        assert_eq!(strict.verify(&unlisted), Err(JwtError::WrongAudience));
+        let odd = open.sign(&json!({"role": "authenticated", "aud": 7}));
+        assert_eq!(strict.verify(&odd), Err(JwtError::WrongAudience));
+        let none = open.sign(&json!({"role": "anon"}));
+        assert!(
+            strict.verify(&none).is_ok(),
+            "a token naming no audience passes"
+        );
     }
 
     #[test]

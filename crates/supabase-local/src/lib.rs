@@ -54,7 +54,7 @@ impl AppState {
     /// Connect to the database and start every module's background work (schema cache,
     /// realtime listener, ...).
     pub async fn start(settings: settings::Settings) -> Result<AppState> {
-        let jwt = jwt::Jwt::new(&settings.jwt_secret);
+        let jwt = jwt::Jwt::new(&settings.jwt_secret).with_audience(settings.jwt_aud.clone());
         let keys = keys::ApiKeys::derive(&jwt);
         let db = db::Database::connect(&settings.database)?;
         let core = Arc::new(Core {

@@ -45,6 +45,10 @@ struct Args {
     /// Enforce the auth rate limits of config.toml (off by default locally).
     #[arg(long)]
     rate_limits: Option<bool>,
+    /// Refuse tokens whose `aud` names another audience (PostgREST's jwt-aud; unset on
+    /// Supabase, where aud is not checked).
+    #[arg(long, env = "PGRST_JWT_AUD")]
+    jwt_aud: Option<String>,
     /// Write the URL and API keys as JSON to this file once ready (for tools and tests).
     #[arg(long)]
     status_file: Option<PathBuf>,
@@ -73,6 +77,7 @@ async fn main() -> Result<()> {
         deno: args.deno,
         enable_confirmations: args.enable_confirmations,
         rate_limits: args.rate_limits,
+        jwt_aud: args.jwt_aud,
     };
     let settings = Settings::load(&args.config, &overrides)?;
     let stop_on_stdin_eof = args.stop_on_stdin_eof;

@@ -27,6 +27,9 @@ pub struct Settings {
     /// that are never deployed). Each may hold a `config.toml` with `[functions.<name>]`.
     pub extra_functions_dirs: Vec<PathBuf>,
     pub jwt_secret: String,
+    /// The audience a token's `aud` must name when it has one (PostgREST's `jwt-aud`);
+    /// `None`, as on Supabase: not checked.
+    pub jwt_aud: Option<String>,
     /// Reject requests without a known API key (hosted behaviour).
     pub require_apikey: bool,
     pub api: ApiSettings,
@@ -141,6 +144,7 @@ pub struct Overrides {
     pub deno: Option<PathBuf>,
     pub enable_confirmations: Option<bool>,
     pub rate_limits: Option<bool>,
+    pub jwt_aud: Option<String>,
 }
 
 // --- config.toml shape (only what we read; unknown keys are ignored, as the CLI adds many) ---
@@ -283,6 +287,7 @@ impl Settings {
                 .unwrap_or_else(|| supabase_dir.join("functions")),
             extra_functions_dirs: overrides.extra_functions_dirs.clone(),
             jwt_secret,
+            jwt_aud: overrides.jwt_aud.clone().filter(|aud| !aud.is_empty()),
             require_apikey: true,
             api: ApiSettings {
                 schemas: file

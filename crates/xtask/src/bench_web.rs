@@ -7,6 +7,15 @@
 //!    data: the demo owner's session is in localStorage, the page is loaded fresh each round,
 //!    and the clock (the page's `performance.now()`, zero at navigation start) is read once the
 //!    client list and the "New client" button are on screen.
+//! 3. The forensic report of 1,000 transcripts (e2e/browser/bench/report.mjs), on the same
+//!    stack: a client of the demo agency seeded with the transcripts and a finished analysis;
+//!    per load, the time to the report on screen, main-thread long tasks (the longest, total
+//!    blocking time) while loading and while scrolling the per-transcript list to its end, and
+//!    the DOM nodes of that list (virtualized: a few dozen rows, not a thousand).
+//! 4. The issue's "done" path (e2e/browser/bench/first-report.mjs): the demo owner picks a folder
+//!    of 100 generated calls (`scalestream corpus`, every upload format, with manifest.csv) for
+//!    a new client, every call is parsed and saved, "Start analysis", the report arrives live:
+//!    the seconds of each step and in all.
 //!
 //! Never part of `cargo xtask test`: timings depend on the machine.
 
@@ -24,6 +33,18 @@ pub(crate) struct BenchWebArgs {
     /// Only measure the download (no stack, no browser).
     #[arg(long)]
     size_only: bool,
+    /// Report page loads to measure (0 skips the report).
+    #[arg(long, default_value_t = 3)]
+    report_rounds: u32,
+    /// Transcripts in the seeded report.
+    #[arg(long, default_value_t = 1000)]
+    report_transcripts: u32,
+    /// Only measure the report (not the dashboard).
+    #[arg(long)]
+    report_only: bool,
+    /// Skip the folder-to-report run.
+    #[arg(long)]
+    no_first_report: bool,
 }
 
 /// The initial download target (issue 6 item 5), compressed: 500 kB.
@@ -51,14 +72,31 @@ pub(crate) fn run(args: BenchWebArgs) -> Result<()> {
         0,
         crate::web::config_json(&stack.status.api_url, &stack.status.anon_key),
     )?;
-    let result = Cmd::new("node")
-        .arg(paths::root().join("e2e/browser/bench/dashboard.mjs"))
-        .current_dir(paths::root())
-        .env("WEB_URL", format!("http://127.0.0.1:{port}"))
-        .env("ROUNDS", args.rounds.to_string())
-        .env("SUPABASE_URL", &stack.status.api_url)
-        .env("SUPABASE_SERVICE_ROLE_KEY", &stack.status.service_role_key)
-        .run();
+    let script = |name: &str| {
+        Cmd::new("node")
+            .arg(paths::root().join("e2e/browser/bench").join(name))
+            .current_dir(paths::root())
+            .env("WEB_URL", format!("http://127.0.0.1:{port}"))
+            .env("SUPABASE_URL", &stack.status.api_url)
+            .env("SUPABASE_SERVICE_ROLE_KEY", &stack.status.service_role_key)
+    };
+    let mut result = Ok(());
+    if !args.report_only {
+        result = script("dashboard.mjs")
+            .env("ROUNDS", args.rounds.to_string())
+            .run();
+    }
+    // After the dashboard: the report's client is added to the demo agency.
+    if result.is_ok() && args.report_rounds > 0 {
+        result = script("report.mjs")
+            .env("REPORT_ROUNDS", args.report_rounds.to_string())
+            .env("TRANSCRIPTS", args.report_transcripts.to_string())
+            .run();
+    }
+    if result.is_ok() && !args.report_only && !args.no_first_report {
+        result = crate::edge::corpus()
+            .and_then(|folder| script("first-report.mjs").env("FOLDER", folder).run());
+    }
     drop(stack);
     cluster.destroy().ok();
     result

@@ -5,21 +5,14 @@
 // "New client" button are on screen. Prints every round, the median and the slowest.
 
 import { launch, visible } from '../support/browser.mjs';
-import { demo, env } from '../support/env.mjs';
-import { SignInPage } from '../pages/auth.mjs';
+import { env } from '../support/env.mjs';
 import { DashboardPage } from '../pages/app.mjs';
+import { demoOwnerContext } from './session.mjs';
 
 const rounds = Number(process.env.ROUNDS || 15);
 const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  context.setDefaultTimeout(30_000);
-  const first = await context.newPage();
-  const signIn = new SignInPage(first);
-  await signIn.goto();
-  await signIn.signIn(demo.owner);
-  await new DashboardPage(first).expectShown();
-  await first.close();
+  const context = await demoOwnerContext(browser);
 
   const times = [];
   for (let round = 0; round < rounds; round += 1) {

@@ -4,6 +4,7 @@
 //   WEB_URL                    the app (served with /config.json pointing at SUPABASE_URL)
 //   SUPABASE_URL               the stand-in the app talks to
 //   SUPABASE_SERVICE_ROLE_KEY  for test set-up only (e.g. upgrading a plan, as billing would)
+//   SUPABASE_ANON_KEY          optional: the public key, to read rows as a signed-in user would
 //   WEB_CONFIRM_URL            optional: the app against a stand-in that requires e-mail confirmation
 //   SCREENSHOTS_DIR            where step screenshots go (default e2e/screenshots)
 //   CHROMIUM                   the browser (default /usr/bin/chromium)
@@ -25,6 +26,7 @@ export const env = Object.freeze({
   webUrl: required('WEB_URL'),
   supabaseUrl: required('SUPABASE_URL'),
   serviceRoleKey: required('SUPABASE_SERVICE_ROLE_KEY'),
+  anonKey: process.env.SUPABASE_ANON_KEY || null,
   confirmWebUrl: process.env.WEB_CONFIRM_URL ? process.env.WEB_CONFIRM_URL.replace(/\/+$/, '') : null,
   screenshotsDir: process.env.SCREENSHOTS_DIR || join(here, '..', '..', 'screenshots'),
   chromium: process.env.CHROMIUM || '/usr/bin/chromium',

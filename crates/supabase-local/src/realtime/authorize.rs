@@ -83,6 +83,12 @@ pub(super) fn verify_token(jwt: &Jwt, token: &str) -> Result<Grant, Refusal> {
             return Err(Refusal::new("InvalidJWTToken", "Token is not yet valid"));
         }
         Err(JwtError::BadRoleClaim) => return Err(missing_claims()),
+        Err(JwtError::WrongAudience) => {
+            return Err(Refusal::new(
+                "InvalidJWTToken",
+                "Token is not in the audience",
+            ));
+        }
         Err(JwtError::WrongParts(_) | JwtError::Malformed) => {
             return Err(Refusal::new(
                 "MalformedJWT",

@@ -276,7 +276,7 @@ impl ApiError {
             ApiError::ColumnNotFound { .. } => "PGRST204",
             ApiError::TableNotFound { .. } => "PGRST205",
             ApiError::UndefinedColumn { .. } => "42703",
-            ApiError::Jwt(JwtError::Expired | JwtError::NotYetValid)
+            ApiError::Jwt(JwtError::Expired | JwtError::NotYetValid | JwtError::WrongAudience)
             | ApiError::JwtIssuedInFuture => "PGRST303",
             ApiError::Jwt(_) => "PGRST301",
             ApiError::SchemaCacheUnavailable => "PGRST002",

@@ -11,6 +11,62 @@ fn forge(secret: &str, claims: serde_json::Value) -> String {
     supabase_local::jwt::Jwt::new(secret).sign(&claims)
 }
 
+/// Case 27, last part: with jwt-aud set, a token naming another audience is refused (401
+/// PGRST303) and writes nothing; one naming the audience, or none, is served.
+#[tokio::test]
+async fn a_configured_audience_refuses_tokens_for_another() {
+    let harness =
+        Harness::configured(|settings| settings.jwt_aud = Some("authenticated".to_owned())).await;
+    let now = chrono::Utc::now().timestamp();
+    let token = |aud: serde_json::Value| {
+        let mut claims = json!({"role": "authenticated", "sub": USER_W, "exp": now + 60});
+        if !aud.is_null() {
+            claims["aud"] = aud;
+        }
+        harness.state.jwt.sign(&claims)
+    };
+    let elsewhere = harness
+        .send(
+            &As::Token(token(json!("another-project"))),
+            Method::POST,
+            "/rest/v1/clients",
+            &[],
+            Some(r#"{"agency_id": 9, "name": "aud-elsewhere"}"#),
+        )
+        .await;
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        elsewhere.text
+    );
+    assert_eq!(elsewhere.error_code(), "PGRST303");
+    let written = harness
+        .get(&As::Service, "/rest/v1/clients?name=eq.aud-elsewhere")
+        .await;
+    assert_eq!(
+        written.json(),
+        json!([]),
+        "a token for another audience must not write"
+    );
+    for aud in [
+        json!("authenticated"),
+        json!(["x", "authenticated"]),
+        json!(null),
+    ] {
+        let reply = harness
+            .send(
+                &As::Token(token(aud.clone())),
+                Method::GET,
+                "/rest/v1/clients?select=id",
+                &[],
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "aud {aud}: {}", reply.text);
+    }
+}
+
 #[tokio::test]
 async fn forged_tokens_get_401_and_run_no_query() {
     let harness = Harness::start().await;

@@ -177,10 +177,14 @@ async fn directory_entries(directory: FileSystemDirectoryEntry) -> Vec<FileSyste
         if batch.length() == 0 {
             break;
         }
+        // Not `dyn_into`: Chromium has no `FileSystemEntry` global (its entries are
+        // `DirectoryEntry` / `FileEntry` without interface objects), so `instanceof` fails for
+        // every entry and a dropped folder would come out empty.
         entries.extend(
             batch
                 .iter()
-                .filter_map(|entry| entry.dyn_into::<FileSystemEntry>().ok()),
+                .filter(JsValue::is_object)
+                .map(JsCast::unchecked_into::<FileSystemEntry>),
         );
     }
     entries

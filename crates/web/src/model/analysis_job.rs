@@ -9,7 +9,8 @@ use supabase_client::{Error, Query};
 
 /// No progress for this long while queued or running means the worker chain broke (a
 /// crashed function, a lost self-invocation): the page asks `analyze` to resume. Longer than
-/// a batch lease (60 s) so a slow batch is not mistaken for a stall.
+/// a batch lease and a worker's wait for one (20 s and 25 s, supabase/functions/analyze/
+/// worker.ts) so a slow batch is not mistaken for a stall.
 pub(crate) const STALL_MS: f64 = 90_000.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
