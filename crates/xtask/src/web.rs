@@ -4,7 +4,7 @@
 use crate::cmd::Cmd;
 use crate::paths;
 use crate::setup::cargo_bin_dir;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -49,31 +49,33 @@ struct Site {
     dist: PathBuf,
     /// `/config.json`.
     config: String,
-    /// The Content-Security-Policy sent with the HTML.
-    csp: String,
+    /// The Supabase project the app talks to, for the Content-Security-Policy.
+    supabase_url: String,
 }
 
 /// A static file server for the built app, on 127.0.0.1 (`port` 0: a free one): files from
 /// `dist`, `/config.json` from memory, and every other extension-less path answered with
 /// index.html (client-side routes). The HTML carries a strict Content-Security-Policy (see
-/// [`content_security_policy`]). Runs on background threads until the process ends.
+/// [`content_security_policy`]), made from the page as served: a rebuild while the server runs
+/// (trunk's start-up script names the new hashed files) is served with its own script hash.
+/// Runs on background threads until the process ends.
 pub(crate) fn serve(dist: &Path, port: u16, config: String) -> Result<u16> {
     let listener = TcpListener::bind(("127.0.0.1", port))
         .with_context(|| format!("binding 127.0.0.1:{port}"))?;
     let port = listener.local_addr()?.port();
-    let index = std::fs::read_to_string(dist.join("index.html")).with_context(|| {
-        format!(
-            "reading {}/index.html (build the app first)",
+    if !dist.join("index.html").is_file() {
+        bail!(
+            "{}/index.html is missing (build the app first)",
             dist.display()
-        )
-    })?;
+        );
+    }
     let supabase_url = serde_json::from_str::<serde_json::Value>(&config)
         .ok()
         .and_then(|value| value["supabase_url"].as_str().map(str::to_owned))
         .unwrap_or_default();
     let site = Arc::new(Site {
         dist: dist.to_path_buf(),
-        csp: content_security_policy(&index, &supabase_url),
+        supabase_url,
         config,
     });
     std::thread::spawn(move || {
@@ -221,7 +223,8 @@ fn answer(mut stream: TcpStream, site: &Site) -> std::io::Result<()> {
     }
     match std::fs::read(&file) {
         Ok(bytes) if file.extension().is_some_and(|ext| ext == "html") => {
-            write_html(&mut stream, &bytes, &site.csp, method == "HEAD")
+            let csp = content_security_policy(&String::from_utf8_lossy(&bytes), &site.supabase_url);
+            write_html(&mut stream, &bytes, &csp, method == "HEAD")
         }
         Ok(bytes) => write_response(
             &mut stream,
@@ -298,5 +301,49 @@ mod tests {
         assert!(
             content_security_policy("", "https://x.supabase.co").contains("wss://x.supabase.co")
         );
+    }
+
+    /// The policy header of the page `serve` answers at `/`.
+    fn served_policy(port: u16) -> String {
+        use std::io::Read;
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connecting");
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .expect("sending");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("reading");
+        response
+            .lines()
+            .find_map(|line| line.strip_prefix("Content-Security-Policy: "))
+            .expect("a Content-Security-Policy header")
+            .to_owned()
+    }
+
+    #[test]
+    fn a_rebuild_while_serving_gets_its_own_script_hash() {
+        let dist = std::env::temp_dir().join(format!("xtask-serve-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).expect("a temporary dist");
+        let page = |script: &str| {
+            format!("<html><head><script type=\"module\">{script}</script></head></html>")
+        };
+        let first = page("import init from '/web-1.js';await init();");
+        std::fs::write(dist.join("index.html"), &first).expect("writing index.html");
+        let port = serve(&dist, 0, config_json("http://127.0.0.1:54321", "anon")).expect("serving");
+        assert_eq!(
+            served_policy(port),
+            content_security_policy(&first, "http://127.0.0.1:54321")
+        );
+        let rebuilt = page("import init from '/web-2.js';await init();");
+        std::fs::write(dist.join("index.html"), &rebuilt).expect("rewriting index.html");
+        let policy = served_policy(port);
+        assert_eq!(
+            policy,
+            content_security_policy(&rebuilt, "http://127.0.0.1:54321")
+        );
+        assert_ne!(
+            policy,
+            content_security_policy(&first, "http://127.0.0.1:54321")
+        );
+        std::fs::remove_dir_all(&dist).ok();
     }
 }
