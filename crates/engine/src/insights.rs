@@ -17,6 +17,7 @@ mod names;
 mod stage;
 
 pub use config::{AnalysisConfig, ConfigError, StageParameters};
+pub(crate) use cues::is_generic_alternative;
 pub use language::{MAX_PHRASE_WORDS, ProspectLanguage, STORED_SENTENCES, TermUse};
 
 use crate::evidence::Quote;
@@ -288,6 +289,11 @@ pub struct Analyzer {
     pub(crate) fuzzy_names: names::FuzzyNames,
     /// Lowercased words of the client's brand and offer names.
     brand_words: Vec<String>,
+    /// The category phrases, lowercased.
+    categories: rustc_hash::FxHashSet<String>,
+    /// Plural category phrases whose singular is a category too ("sdrs" → "sdr"): one key per
+    /// alternative.
+    category_singulars: rustc_hash::FxHashMap<String, String>,
 }
 
 /// Negation scope: at most this many words before a cue (NegEx).
@@ -309,12 +315,30 @@ impl Analyzer {
                     .collect::<Vec<_>>()
             })
             .collect();
+        let categories = cues::categories(&config)?;
+        let category_singulars = cues::singulars(&categories);
         Ok(Analyzer {
             config,
             lexicon,
             fuzzy_names,
             brand_words,
+            categories,
+            category_singulars,
         })
+    }
+
+    /// The name an alternative is counted under: the singular when the category lists both
+    /// ("sdr" for "sdrs", "agency" for "agencies").
+    pub(crate) fn category_name(&self, cue: &str) -> String {
+        self.category_singulars
+            .get(&cue.to_lowercase())
+            .cloned()
+            .unwrap_or_else(|| cue.to_owned())
+    }
+
+    /// Whether a word or phrase is a category ("agency", "paid ads").
+    pub(crate) fn is_category(&self, phrase: &str) -> bool {
+        self.categories.contains(&phrase.to_lowercase())
     }
 
     /// The config this analyzer was built from.

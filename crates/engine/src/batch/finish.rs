@@ -4,7 +4,7 @@ use super::phrases::{self, QuoteFinder};
 use super::recommend;
 use super::{BatchPartial, ItemPartial, OUTCOMES, best_quotes, stage_index};
 use crate::evidence::Quote;
-use crate::insights::{ObjectionClass, SignalKind};
+use crate::insights::{ObjectionClass, SignalKind, is_generic_alternative};
 use crate::transcript::{AwarenessLevel, Outcome};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -203,6 +203,16 @@ fn top<'a, K: Ord + 'a>(
     ranked
 }
 
+/// The top `n` competitors and alternatives, named competitors before generic categories
+/// ("agency"), so a named one is never crowded out.
+fn named_first(items: &BTreeMap<String, ItemPartial>, n: usize) -> Vec<(&String, &ItemPartial)> {
+    let mut ranked = top(items, items.len());
+    // Stable: the ranking holds within each group.
+    ranked.sort_by_key(|(name, _)| is_generic_alternative(name));
+    ranked.truncate(n);
+    ranked
+}
+
 /// Turns a partial into the report.
 pub fn finish(partial: &BatchPartial, config: &BatchConfig) -> BatchReport {
     let total = partial.transcripts.len() as u32;
@@ -293,7 +303,7 @@ pub fn finish(partial: &BatchPartial, config: &BatchConfig) -> BatchReport {
                         item: profile_item(item, config),
                     })
                     .collect(),
-                competitors: top(&segment.competitors, config.top_items)
+                competitors: named_first(&segment.competitors, config.top_items)
                     .into_iter()
                     .map(|(name, item)| ProfileItem {
                         phrase: name.clone(),

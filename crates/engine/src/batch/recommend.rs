@@ -2,7 +2,7 @@
 
 use super::finish::{BatchReport, Recommendation, SegmentProfile};
 use crate::evidence::Quote;
-use crate::insights::ObjectionClass;
+use crate::insights::{ObjectionClass, is_generic_alternative};
 use crate::transcript::AwarenessLevel;
 
 /// |z| above which an outcome phrase is worth a recommendation (nominal 95%).
@@ -175,7 +175,7 @@ pub(super) fn recommendations(report: &BatchReport) -> Vec<Recommendation> {
         });
     }
 
-    // Competitors that keep coming up.
+    // Competitors that keep coming up: a named competitor before a generic category.
     let mut competitors: Vec<(&str, u32, &[Quote])> = Vec::new();
     for segment in &segments {
         for item in &segment.competitors {
@@ -185,15 +185,25 @@ pub(super) fn recommendations(report: &BatchReport) -> Vec<Recommendation> {
             }
         }
     }
-    competitors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    if let Some(&(name, prospects, quotes)) = competitors.first()
-        && prospects >= 2
-        && !quotes.is_empty()
-    {
-        out.push(Recommendation {
-            text: format!(
+    competitors.retain(|c| c.1 >= 2 && !c.2.is_empty());
+    competitors.sort_by(|a, b| {
+        is_generic_alternative(a.0)
+            .cmp(&is_generic_alternative(b.0))
+            .then(b.1.cmp(&a.1))
+            .then(a.0.cmp(b.0))
+    });
+    if let Some(&(name, prospects, quotes)) = competitors.first() {
+        let text = if is_generic_alternative(name) {
+            format!(
+                "Prospects weighed \"{name}\" as an alternative in {prospects} calls: prepare a one-page comparison with it and send it to prospects who mention it."
+            )
+        } else {
+            format!(
                 "\"{name}\" came up in {prospects} calls: prepare a one-page comparison and send it to prospects who mention it."
-            ),
+            )
+        };
+        out.push(Recommendation {
+            text,
             quotes: first_quotes(quotes, 2),
         });
     }

@@ -308,3 +308,60 @@ fn segment_profiles_feed_content_generation() {
         "commitment first"
     );
 }
+
+/// The competitor recommendation of calls where prospects say `lines` (one call each).
+fn competitor_recommendation(lines: &[&str]) -> Option<String> {
+    let analyzer = crate::insights::Analyzer::new(crate::insights::AnalysisConfig {
+        competitors: vec!["BetterUp".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    let insights: Vec<TranscriptInsights> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut t = transcript(&format!("{REP}\nProspect: {line}\n"));
+            analyzer.analyze(&format!("call-{i}"), &mut t, &RoleHints::default())
+        })
+        .collect();
+    let all: Vec<&TranscriptInsights> = insights.iter().collect();
+    finish(&partial_of(&all), &BatchConfig::default())
+        .recommendations
+        .into_iter()
+        .map(|r| r.text)
+        .find(|t| t.contains("prepare a one-page comparison"))
+}
+
+#[test]
+fn comparison_recommendation_prefers_named_competitors_and_skips_own_business() {
+    // Own business only: no comparison to prepare.
+    let own = [
+        "So I've been running the agency for almost twelve years now.",
+        "We're a pretty small agency, just me and five people.",
+        "I've been at the agency I work for since twenty nineteen.",
+    ];
+    assert_eq!(competitor_recommendation(&own), None);
+    // A named competitor wins over a more frequent generic category.
+    let text = competitor_recommendation(&[
+        "we tried an agency last year and it didn't work",
+        "we hired an agency and they burned our domain",
+        "we used an agency before, honestly",
+        "we looked at BetterUp but it felt generic",
+        "a friend uses BetterUp and likes it",
+    ])
+    .unwrap();
+    assert!(
+        text.starts_with("\"BetterUp\" came up in 2 calls"),
+        "{text}"
+    );
+    // Generic only: said as an alternative, counted once per prospect across singular/plural.
+    let text = competitor_recommendation(&[
+        "we hired two SDRs and then one more SDR",
+        "we tried an SDR last year",
+    ])
+    .unwrap();
+    assert!(
+        text.starts_with("Prospects weighed \"sdr\" as an alternative in 2 calls"),
+        "{text}"
+    );
+}

@@ -196,3 +196,72 @@ pub(crate) fn compile(config: &AnalysisConfig) -> Result<Lexicon<Cue>, ConfigErr
     entries.retain(|(phrase, _)| crate::text::match_form(phrase).is_some());
     Ok(Lexicon::build(entries)?)
 }
+
+/// The singular of an English plural noun phrase (its last word), when it looks like one.
+fn singular(phrase: &str) -> Option<String> {
+    let (head, last) = match phrase.rsplit_once(' ') {
+        Some((head, last)) => (format!("{head} "), last),
+        None => (String::new(), phrase),
+    };
+    let stem = if let Some(stem) = last.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = ["ches", "shes", "sses", "xes"]
+        .iter()
+        .find_map(|suffix| last.strip_suffix(suffix).map(|s| (s, suffix)))
+        .map(|(s, suffix)| format!("{s}{}", &suffix[..suffix.len() - 2]))
+    {
+        stem
+    } else if last.ends_with('s') && !last.ends_with("ss") && last.len() > 2 {
+        last[..last.len() - 1].to_owned()
+    } else {
+        return None;
+    };
+    Some(format!("{head}{stem}"))
+}
+
+/// The category phrases, built-in and the client's, lowercased.
+pub(crate) fn categories(
+    config: &AnalysisConfig,
+) -> Result<rustc_hash::FxHashSet<String>, ConfigError> {
+    let mut phrases = built_in_categories()?;
+    phrases.extend(
+        config
+            .category_nouns
+            .iter()
+            .map(|n| n.trim().to_lowercase())
+            .filter(|n| !n.is_empty()),
+    );
+    Ok(phrases)
+}
+
+/// Category phrases mapped to their singular when the singular is a category phrase too:
+/// "sdrs" → "sdr", "agencies" → "agency".
+pub(crate) fn singulars(
+    categories: &rustc_hash::FxHashSet<String>,
+) -> rustc_hash::FxHashMap<String, String> {
+    categories
+        .iter()
+        .filter_map(|p| {
+            let one = singular(p)?;
+            categories.contains(&one).then(|| (p.clone(), one))
+        })
+        .collect()
+}
+
+/// The built-in category phrases (lowercased): generic alternatives, not named competitors.
+fn built_in_categories() -> Result<rustc_hash::FxHashSet<String>, ConfigError> {
+    Ok(parse_sections(BUILT_IN)?
+        .into_iter()
+        .filter(|s| s.name == "category")
+        .flat_map(|s| s.phrases)
+        .map(|p| p.to_lowercase())
+        .collect())
+}
+
+/// Whether an alternative's name is a generic built-in category ("agency", "paid ads") rather
+/// than a named competitor.
+pub(crate) fn is_generic_alternative(name: &str) -> bool {
+    static GENERIC: std::sync::LazyLock<rustc_hash::FxHashSet<String>> =
+        std::sync::LazyLock::new(|| built_in_categories().unwrap_or_default());
+    GENERIC.contains(&name.trim().to_lowercase())
+}

@@ -264,6 +264,7 @@ impl<'a> Pass<'a> {
         let mut competitor_tokens: Vec<(u32, u32)> = Vec::new();
         let mut comparison: Option<&str> = None;
         let competitors_before = self.competitors.len();
+        let mut weighed_in_sentence = false;
         let mut found_pain = false;
         let mut found_desire = false;
         let asks = sentence.is_question
@@ -276,6 +277,19 @@ impl<'a> Pass<'a> {
             }
             let hit = annotated_hit.hit;
             let pattern = lexicon.pattern(hit.pattern);
+            // A longer cue that ends in a category ("another agency", "our current agency")
+            // shadows the category's own hit: the alternative is still mentioned.
+            if let Some((_, tail)) = pattern.cue.rsplit_once(' ')
+                && !pattern.tags.contains(&Cue::Category)
+                && self.analyzer.is_category(tail)
+            {
+                findings += u32::from(self.category_mention(
+                    sentence,
+                    (hit.last, hit.last),
+                    tail,
+                    &mut weighed_in_sentence,
+                ));
+            }
             for cue in &pattern.tags {
                 match *cue {
                     Cue::Objection(_) | Cue::ProofAsk => {
@@ -374,17 +388,12 @@ impl<'a> Pass<'a> {
                         }
                     }
                     Cue::Category => {
-                        if self.competitors.len() < MAX_FINDINGS
-                            && !self.own_business_or_offer(sentence, hit.first, hit.last)
-                        {
-                            findings += 1;
-                            self.competitors.push(CompetitorMention {
-                                name: pattern.cue.to_string(),
-                                said: self.said(sentence, hit.first, hit.last),
-                                kind: MentionKind::Alternative,
-                                quote: self.quote(sentence),
-                            });
-                        }
+                        findings += u32::from(self.category_mention(
+                            sentence,
+                            (hit.first, hit.last),
+                            &pattern.cue,
+                            &mut weighed_in_sentence,
+                        ));
                     }
                     Cue::Competitor(index) => {
                         competitor_tokens.push((hit.first, hit.last));
@@ -735,6 +744,137 @@ impl<'a> Pass<'a> {
         false
     }
 
+    /// Records a category word at `span` as an alternative when the prospect weighs it as one
+    /// ("we hired an agency"), never their own business ("I've been running the agency") or
+    /// the offer; later items of a weighed list ("an agency, paid ads, or …") count too unless
+    /// definite ("the agency"). Returns whether it was recorded.
+    fn category_mention(
+        &mut self,
+        sentence: &Sentence,
+        (first, last): (u32, u32),
+        cue: &str,
+        weighed_in_sentence: &mut bool,
+    ) -> bool {
+        let weighed = match self.alternative_framing(sentence, first, last) {
+            Framing::Weighed => true,
+            Framing::Bare => *weighed_in_sentence,
+            Framing::Not => false,
+        };
+        if !weighed
+            || self.competitors.len() >= MAX_FINDINGS
+            || self.own_business_or_offer(sentence, first, last)
+        {
+            return false;
+        }
+        *weighed_in_sentence = true;
+        self.competitors.push(CompetitorMention {
+            name: self.analyzer.category_name(cue),
+            said: self.said(sentence, first, last),
+            kind: MentionKind::Alternative,
+            quote: self.quote(sentence),
+        });
+        true
+    }
+
+    /// Whether a category word at `first..=last` is framed as an alternative the prospect
+    /// weighs: with an indefinite or "other" determiner ("an agency", "another agency", "some
+    /// consultants"), as a previous provider ("our last agency", "the agency we hired"), or
+    /// after a verb or word of trying, hiring, using or comparing ("we tried paid ads", "compared
+    /// to", "instead of"). Not: describing themselves ("we're a small agency", "an agency like
+    /// ours") or a definite mention with no such word ("running the agency", "at the agency I
+    /// work").
+    fn alternative_framing(&self, sentence: &Sentence, first: u32, last: u32) -> Framing {
+        let before = self.neighbours(sentence, first, last, false, 6);
+        let after = self.neighbours(sentence, first, last, true, 4);
+        // "an agency like ours", "coaches like me".
+        if after.first().is_some_and(|w| *w == "like")
+            && after
+                .get(1)
+                .is_some_and(|w| matches!(*w, "ours" | "mine" | "me" | "us"))
+            || after.starts_with(&["our", "size"])
+        {
+            return Framing::Not;
+        }
+        // "the agency we hired", "the SDRs that we tried".
+        let relative = after
+            .iter()
+            .skip_while(|w| matches!(**w, "that" | "who" | "which"))
+            .take(3)
+            .collect::<Vec<_>>();
+        if relative
+            .first()
+            .is_some_and(|w| matches!(**w, "we" | "i" | "they"))
+            && relative[1..]
+                .iter()
+                .any(|w| TRIED_VERBS.contains(*w) || matches!(**w, "had" | "have"))
+        {
+            return Framing::Weighed;
+        }
+        // "each bad SDR hire": one they hired.
+        if after
+            .first()
+            .is_some_and(|w| matches!(*w, "hire" | "hires"))
+        {
+            return Framing::Weighed;
+        }
+        // Nearest word first: a framing word or a determiner decides; modifiers are skipped.
+        for (i, word) in before.iter().enumerate() {
+            let framing = TRIED_VERBS.contains(word)
+                || COMPARING.contains(word)
+                || matches!(
+                    *word,
+                    "options" | "option" | "alternatives" | "already" | "burned"
+                );
+            let with_verb = *word == "with"
+                && before.get(i + 1).is_some_and(|v| {
+                    matches!(
+                        *v,
+                        "went"
+                            | "go"
+                            | "going"
+                            | "work"
+                            | "worked"
+                            | "working"
+                            | "stick"
+                            | "stuck"
+                            | "signed"
+                            | "partnered"
+                    )
+                });
+            if framing || with_verb {
+                return Framing::Weighed;
+            }
+            match *word {
+                "a" | "an" | "another" | "other" | "others" | "some" | "any" | "one" | "few"
+                | "several" | "different" | "cheaper" => {
+                    return if describes_self(&before[i + 1..]) {
+                        Framing::Not
+                    } else {
+                        Framing::Weighed
+                    };
+                }
+                "current" | "existing" | "old" | "previous" | "last" | "former" | "past" => {
+                    return Framing::Weighed;
+                }
+                "the" | "this" | "that" | "these" | "those" | "my" | "our" | "his" | "her"
+                | "their" => {
+                    // "compared to the agency", "instead of the consultant".
+                    let strong = before[i + 1..]
+                        .iter()
+                        .take(2)
+                        .any(|w| COMPARING.contains(w) || matches!(*w, "fired" | "left"));
+                    return if strong {
+                        Framing::Weighed
+                    } else {
+                        Framing::Not
+                    };
+                }
+                _ => {}
+            }
+        }
+        Framing::Bare
+    }
+
     /// How a lexicon hit on a competitor's name counts: listed when the words are the name (a
     /// plural or possessive allowed), fuzzy when only close, `None` when it is not a mention.
     fn listed_or_fuzzy(&self, sentence: &Sentence, hit: &Hit, name: &str) -> Option<MentionKind> {
@@ -879,6 +1019,90 @@ fn is_new_subject(word: &str) -> bool {
             | "that's"
             | "there's"
     )
+}
+
+/// How a category word is framed (see `Pass::alternative_framing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Framing {
+    /// Weighed as an alternative.
+    Weighed,
+    /// No determiner and no framing word: an alternative only in a sentence that already
+    /// weighs one ("paid ads, cold calling, or doing nothing").
+    Bare,
+    /// The prospect's own business, or a definite mention with nothing framing it.
+    Not,
+}
+
+/// Verbs of trying, hiring, using, paying for or switching to something.
+const TRIED_VERBS: &[&str] = &[
+    "tried",
+    "try",
+    "trying",
+    "tries",
+    "tested",
+    "testing",
+    "hired",
+    "hire",
+    "hiring",
+    "hires",
+    "used",
+    "use",
+    "using",
+    "uses",
+    "considered",
+    "considering",
+    "consider",
+    "looked",
+    "looking",
+    "switched",
+    "switch",
+    "switching",
+    "outsource",
+    "outsourced",
+    "outsourcing",
+    "spent",
+    "spend",
+    "spending",
+    "wasted",
+    "paid",
+    "pay",
+    "paying",
+    "fired",
+    "recommended",
+    "suggested",
+];
+
+/// Words of comparison that frame what follows as an alternative.
+const COMPARING: &[&str] = &[
+    "compared",
+    "comparing",
+    "compare",
+    "versus",
+    "vs",
+    "instead",
+    "rather",
+    "than",
+    "opposed",
+    "between",
+];
+
+/// Whether the words before an indefinite article (nearest first) make the phrase describe the
+/// speaker: "we're a small agency", "I run an agency", "it is just a consultancy".
+fn describes_self(before: &[&str]) -> bool {
+    let mut words = before
+        .iter()
+        .copied()
+        .skip_while(|w| matches!(*w, "just" | "basically" | "really" | "only" | "actually"));
+    match words.next() {
+        Some(
+            "we're" | "i'm" | "it's" | "run" | "runs" | "running" | "own" | "owns" | "started"
+            | "founded" | "built" | "operate",
+        ) => true,
+        Some("are" | "am" | "is") => {
+            matches!(words.next(), Some("we" | "i" | "it" | "mine" | "ours"))
+        }
+        _ => false,
+    }
 }
 
 /// Nouns that, right after a category word, make it describe the prospect's own business or

@@ -676,3 +676,69 @@ fn desires_that_differ_only_in_wrapper_or_time_share_a_key() {
     let (_, insights) = analyze(&with_rep("we want to free up my weekends"));
     assert_eq!(desires(&insights), ["want to free up my weekends"]);
 }
+
+#[test]
+fn category_words_count_only_where_weighed_as_alternatives() {
+    // The prospect's own business: never an alternative.
+    for text in [
+        "So I've been running the agency for almost twelve years now.",
+        "We're a pretty small agency, just me and five people.",
+        "I'm not sure this is the right fit for an agency like ours.",
+        "Our agency's clients are mostly dentists.",
+        "I've been at the agency I work for since twenty nineteen.",
+        "my agency does mostly social media",
+        "I run an agency in Austin",
+    ] {
+        let insights = analyze_with(AnalysisConfig::default(), &with_rep(text));
+        assert!(said(&insights).is_empty(), "{text}: {:?}", said(&insights));
+    }
+    // An alternative the prospect weighs, used or left.
+    for (text, expected) in [
+        ("we went with an agency last year", "agency"),
+        ("we tried another agency and it burned our domain", "agency"),
+        (
+            "Compared to an agency, why would your approach work better?",
+            "agency",
+        ),
+        ("our last agency never sent a single report", "agency"),
+        ("the agency we hired booked junk meetings", "agency"),
+        ("we used an agency for that before", "agency"),
+        ("we burned a hundred thousand on ads last year", "ads"),
+        (
+            "We tried cold calling a while back and it fizzled out.",
+            "cold calling",
+        ),
+    ] {
+        let insights = analyze_with(AnalysisConfig::default(), &with_rep(text));
+        assert!(
+            said(&insights).contains(&expected),
+            "{text}: {:?}",
+            said(&insights)
+        );
+    }
+    // A weighed list: the later, bare items count too.
+    let insights = analyze_with(
+        AnalysisConfig::default(),
+        &with_rep("Our options are basically an agency, paid ads, or doing nothing."),
+    );
+    assert_eq!(said(&insights), ["agency", "paid ads"]);
+}
+
+#[test]
+fn singular_and_plural_alternatives_share_one_name() {
+    let insights = analyze_with(
+        AnalysisConfig::default(),
+        &with_rep("we hired two SDRs last year and then we tried an SDR agency and other agencies"),
+    );
+    let names: Vec<&str> = insights
+        .competitors
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["sdr", "sdr", "agency", "agency"],
+        "{:?}",
+        said(&insights)
+    );
+}
