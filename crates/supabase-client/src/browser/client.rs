@@ -317,6 +317,25 @@ impl Client {
         serde_json::from_value(result.data).map_err(|error| Error::Decode(error.to_string()))
     }
 
+    /// Every row of a long list, page by page: `page(k)` is the query for page `k` (from 0) of
+    /// `page_rows` rows; reading stops after the first short page.
+    pub async fn fetch_pages<T: serde::de::DeserializeOwned>(
+        &self,
+        page_rows: u64,
+        page: impl Fn(u64) -> Query,
+    ) -> Result<Vec<T>, Error> {
+        let mut all = Vec::new();
+        for index in 0.. {
+            let rows: Vec<T> = self.fetch(&page(index)).await?;
+            let last = (rows.len() as u64) < page_rows;
+            all.extend(rows);
+            if last {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
     /// Invoke an Edge Function with a JSON body; returns its JSON answer.
     pub async fn invoke(&self, name: &str, body: &Value) -> Result<Value, Error> {
         let token = self.access_token().await?;

@@ -6,6 +6,7 @@
 //! and one malformed entry must cost that entry, not the page. Every list is read item by
 //! item; an item without its essentials (a phrase, a quote's text) is skipped.
 
+use super::transcripts::PAGE_ROWS;
 use engine::transcript::{AwarenessLevel, Outcome};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -245,7 +246,7 @@ pub(crate) fn insights_page(job_id: &str, page: u64) -> Query {
         .select("transcript_id,awareness_level,confidence")
         .eq("job_id", job_id)
         .order("transcript_id", true)
-        .range(page * 1000, page * 1000 + 999)
+        .range(page * PAGE_ROWS, (page + 1) * PAGE_ROWS - 1)
 }
 
 /// The quotes that decided one transcript's stage (read when its row is opened).

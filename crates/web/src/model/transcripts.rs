@@ -171,6 +171,24 @@ pub(crate) fn list_page(client_id: &str, page: u64) -> Query {
         .range(page * PAGE_ROWS, (page + 1) * PAGE_ROWS - 1)
 }
 
+/// Page `page` (from 0) of a client's transcripts' names and outcomes only (for the report).
+pub(crate) fn names_page(client_id: &str, page: u64) -> Query {
+    Query::from("transcripts")
+        .select("id,file_name,outcome")
+        .eq("client_id", client_id)
+        .order("id", true)
+        .range(page * PAGE_ROWS, (page + 1) * PAGE_ROWS - 1)
+}
+
+/// A transcript's name and outcome, as [`names_page`] reads them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub(crate) struct TranscriptName {
+    pub(crate) id: String,
+    pub(crate) file_name: String,
+    #[serde(default)]
+    pub(crate) outcome: Outcome,
+}
+
 /// One transcript with its canonical form, for the viewer.
 pub(crate) fn with_canonical(transcript_id: &str) -> Query {
     Query::from("transcripts")

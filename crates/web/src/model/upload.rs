@@ -186,10 +186,9 @@ impl Summary {
             return String::new();
         }
         let mut parts = vec![format!(
-            "{} of {} {} read",
+            "{} of {} read",
             self.parsed,
-            self.total,
-            plural(self.total, "file", "files")
+            super::format::count(self.total as i64, "file", "files")
         )];
         if self.parsing > 0 {
             parts.push(format!("{} still reading", self.parsing));
@@ -209,10 +208,6 @@ impl Summary {
         }
         parts.join(", ") + "."
     }
-}
-
-pub(crate) fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
-    if count == 1 { one } else { many }
 }
 
 /// Why saving a transcript row failed.

@@ -14,7 +14,7 @@ use crate::model::analysis_job::{JobProgress, JobStatus, recent_jobs};
 use crate::model::report::{
     Report, TranscriptResult, insights_page, latest_result, transcript_results,
 };
-use crate::pages::client::transcripts::library::load_rows;
+use crate::model::transcripts::{PAGE_ROWS, TranscriptName, names_page};
 use engine::transcript::{AwarenessLevel, Outcome};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -170,17 +170,13 @@ async fn load_report(
         return Ok(None);
     };
     let report = Report::from_row(row);
-    let mut insights: Vec<Value> = Vec::new();
-    for page in 0.. {
-        let batch: Vec<Value> = api.fetch(&insights_page(&report.job_id, page)).await?;
-        let last = batch.len() < 1000;
-        insights.extend(batch);
-        if last {
-            break;
-        }
-    }
-    let names: BTreeMap<String, (String, Outcome)> = load_rows(api, client_id)
-        .await?
+    let insights: Vec<Value> = api
+        .fetch_pages(PAGE_ROWS, |page| insights_page(&report.job_id, page))
+        .await?;
+    let names: Vec<TranscriptName> = api
+        .fetch_pages(PAGE_ROWS, |page| names_page(client_id, page))
+        .await?;
+    let names: BTreeMap<String, (String, Outcome)> = names
         .into_iter()
         .map(|row| (row.id, (row.file_name, row.outcome)))
         .collect();

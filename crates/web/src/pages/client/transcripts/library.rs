@@ -5,12 +5,12 @@
 use super::corrections::Corrections;
 use crate::components::unique_id;
 use crate::components::virtual_list::VirtualList;
+use crate::model::format;
 use crate::model::transcript_view::viewer_path;
 use crate::model::transcripts::{
     self as rows, Filter, OUTCOMES, Selection, Status, TranscriptRow, duration_label, format_label,
     outcome_label, outcome_value, parse_outcome, status_of,
 };
-use crate::model::upload::plural;
 use crate::pages::client::analysis::start::start_analysis;
 use engine::transcript::{Outcome, Role};
 use leptos::prelude::*;
@@ -24,16 +24,8 @@ use supabase_client::browser::Client;
 
 /// Every stored transcript of a client (page by page), newest first.
 pub(crate) async fn load_rows(api: &Client, client_id: &str) -> Result<Vec<TranscriptRow>, Error> {
-    let mut all = Vec::new();
-    for page in 0.. {
-        let batch: Vec<TranscriptRow> = api.fetch(&rows::list_page(client_id, page)).await?;
-        let last = (batch.len() as u64) < rows::PAGE_ROWS;
-        all.extend(batch);
-        if last {
-            break;
-        }
-    }
-    Ok(all)
+    api.fetch_pages(rows::PAGE_ROWS, |page| rows::list_page(client_id, page))
+        .await
 }
 
 /// The ids of the client's transcripts that are in a completed analysis.
@@ -51,19 +43,13 @@ pub(crate) async fn load_analyzed(
     }
     let jobs: Vec<Id> = api.fetch(&rows::completed_jobs(client_id)).await?;
     let job_ids: Vec<String> = jobs.into_iter().map(|job| job.id).collect();
-    let mut analyzed = BTreeSet::new();
     if job_ids.is_empty() {
-        return Ok(analyzed);
+        return Ok(BTreeSet::new());
     }
-    for page in 0.. {
-        let batch: Vec<Analyzed> = api.fetch(&rows::analyzed_in(&job_ids, page)).await?;
-        let last = (batch.len() as u64) < rows::PAGE_ROWS;
-        analyzed.extend(batch.into_iter().map(|row| row.transcript_id));
-        if last {
-            break;
-        }
-    }
-    Ok(analyzed)
+    let analyzed: Vec<Analyzed> = api
+        .fetch_pages(rows::PAGE_ROWS, |page| rows::analyzed_in(&job_ids, page))
+        .await?;
+    Ok(analyzed.into_iter().map(|row| row.transcript_id).collect())
 }
 
 #[component]
@@ -84,17 +70,14 @@ pub(crate) fn Library(
     Effect::new(move |_| {
         rows.with(|rows| selection.update(|selection| selection.retain_existing(rows)))
     });
-    let shown_rows = move || -> Vec<TranscriptRow> {
-        rows.with(|rows| {
-            shown
-                .get()
-                .iter()
-                .map(|&index| rows[index].clone())
-                .collect()
+    // The rows the organizer shows, by reference (no copies of thousands of rows per click).
+    let all_selected = Memo::new(move |_| {
+        rows.with(|all| {
+            shown.with(|shown| {
+                selection.with(|selection| selection.covers(shown.iter().map(|&index| &all[index])))
+            })
         })
-    };
-    let all_selected =
-        Memo::new(move |_| selection.with(|selection| selection.covers(&shown_rows())));
+    });
     let count = Signal::derive(move || shown.with(Vec::len));
     // What the list area shows; the list itself is built once, not again on every change.
     let shows = Memo::new(move |_| {
@@ -217,10 +200,10 @@ pub(crate) fn Library(
                 .map(|format| format_label(format).to_owned()),
             row.call_date.clone(),
             row.duration_ms.map(duration_label),
-            Some(format!(
-                "{} {}",
-                row.speakers.len(),
-                plural(row.speakers.len(), "speaker", "speakers")
+            Some(format::count(
+                row.speakers.len() as i64,
+                "speaker",
+                "speakers",
             )),
         ]
         .into_iter()
@@ -275,25 +258,27 @@ pub(crate) fn Library(
                         prop:checked=move || all_selected.get()
                         disabled=move || count.get() == 0
                         on:change=move |event| {
-                            let shown = shown_rows();
-                            selection.update(|selection| {
-                                if event_target_checked(&event) {
-                                    selection.select_all(&shown);
-                                } else {
-                                    for row in &shown {
-                                        if selection.contains(&row.id) {
-                                            selection.toggle(row);
+                            let checked = event_target_checked(&event);
+                            rows.with_untracked(|all| shown.with_untracked(|shown| {
+                                let shown = shown.iter().map(|&index| &all[index]);
+                                selection.update(|selection| {
+                                    if checked {
+                                        selection.select_all(shown);
+                                    } else {
+                                        for row in shown {
+                                            if selection.contains(&row.id) {
+                                                selection.toggle(row);
+                                            }
                                         }
                                     }
-                                }
-                            });
+                                });
+                            }));
                         }
                     />
                     {move || format!("Select all {} shown", count.get())}
                 </label>
                 <span class="library__outcomes muted">{move || {
-                    let shown = shown_rows();
-                    rows::outcome_counts(&shown)
+                    rows.with(|all| shown.with(|shown| rows::outcome_counts(shown.iter().map(|&index| &all[index]))))
                         .into_iter()
                         .map(|(outcome, count)| format!("{count} {}", outcome_label(outcome).to_lowercase()))
                         .collect::<Vec<_>>()

@@ -8,10 +8,10 @@ use super::corrections::Corrections;
 use super::parser::Parser;
 use crate::components::upload::DropZone;
 use crate::components::virtual_list::VirtualList;
+use crate::model::format;
 use crate::model::transcripts::{self as rows, TranscriptRow, duration_label, format_label};
 use crate::model::upload::{
-    Item, ItemId, Ledger, PlannedUpload, SaveError, Stage, UploadQueue, plan_upload, plural,
-    transcript_row,
+    Item, ItemId, Ledger, PlannedUpload, SaveError, Stage, UploadQueue, plan_upload, transcript_row,
 };
 use engine::transcript::{Outcome, Role, SourceFormat};
 use leptos::prelude::*;
@@ -100,7 +100,7 @@ pub(crate) fn UploadPanel(
                     {format!(
                         "{} unfinished {} from an earlier visit {} cleaned up.",
                         cleaned.get(),
-                        plural(cleaned.get(), "upload", "uploads"),
+                        if cleaned.get() == 1 { "upload" } else { "uploads" },
                         if cleaned.get() == 1 { "was" } else { "were" },
                     )}
                 </p>
@@ -149,9 +149,9 @@ fn ManifestLine(note: ManifestNote) -> impl IntoView {
     let text = match &note.result {
         None => format!("{}: reading the outcome list…", note.file_name),
         Some(Ok(rows)) => format!(
-            "{}: outcomes, dates and names of {rows} {} will be used for the files dropped with it.",
+            "{}: outcomes, dates and names of {} will be used for the files dropped with it.",
             note.file_name,
-            plural(*rows as usize, "file", "files")
+            format::count(*rows as i64, "file", "files")
         ),
         Some(Err(reason)) => format!(
             "{}: this outcome list could not be read: {reason}",
@@ -250,16 +250,15 @@ fn preview_of(item: &Item) -> Option<String> {
     let mut parts = vec![
         format_label(transcript.format).to_owned(),
         format!(
-            "{} {} ({speakers})",
-            parsed.speakers.len(),
-            plural(parsed.speakers.len(), "speaker", "speakers")
+            "{} ({speakers})",
+            format::count(parsed.speakers.len() as i64, "speaker", "speakers")
         ),
     ];
     if !transcript.turns.is_empty() {
-        parts.push(format!(
-            "{} {}",
-            transcript.turns.len(),
-            plural(transcript.turns.len(), "turn", "turns")
+        parts.push(format::count(
+            transcript.turns.len() as i64,
+            "turn",
+            "turns",
         ));
     }
     if let Some(duration) = parsed.duration_ms() {
