@@ -218,12 +218,14 @@ pub fn learned_from_rows(rows: &[PatternRow]) -> BTreeMap<AwarenessLevel, Learne
     sorted.sort_by(|a, b| b.show_rate_estimate.total_cmp(&a.show_rate_estimate));
     let mut learned: BTreeMap<AwarenessLevel, LearnedPatterns> = BTreeMap::new();
     for row in sorted {
-        let stage = learned.entry(row.awareness_level).or_default();
-        let kind = match row.pattern_type.as_str() {
-            "subject_line" => &mut stage.subject_lines,
-            "hook" => &mut stage.hooks,
-            _ => continue,
-        };
+        // The type first: a stage whose rows are all of other types gets no (empty) entry.
+        let list: fn(&mut LearnedPatterns) -> &mut Vec<LearnedPattern> =
+            match row.pattern_type.as_str() {
+                "subject_line" => |stage| &mut stage.subject_lines,
+                "hook" => |stage| &mut stage.hooks,
+                _ => continue,
+            };
+        let kind = list(learned.entry(row.awareness_level).or_default());
         if kind.len() < PATTERNS_PER_KIND {
             kind.push(LearnedPattern {
                 id: row.id.clone(),

@@ -401,19 +401,18 @@ fn ranked<'b>(items: impl Iterator<Item = &'b EvidenceItem>) -> Vec<&'b Evidence
     items
 }
 
-/// Restores the determiner the speaker used before the phrase ("a full calendar", "your
-/// calendar"); otherwise applies the slot's default.
 /// "doing it ourselves", "do it in-house myself", "offered us less", "quoted me half".
 fn is_diy_or_past_event(phrase: &str) -> bool {
     let lower = phrase.to_lowercase();
-    let mut words = lower.split_whitespace();
-    let first = words.next().unwrap_or_default();
-    lower
-        .split_whitespace()
-        .any(|w| matches!(w, "ourselves" | "myself" | "yourself" | "yourselves"))
-        || (first.ends_with("ed") && !phrase::is_gerund(first))
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words
+        .iter()
+        .any(|w| matches!(*w, "ourselves" | "myself" | "yourself" | "yourselves"))
+        || words.first().is_some_and(|first| first.ends_with("ed"))
 }
 
+/// Restores the determiner the speaker used before the phrase ("a full calendar", "your
+/// calendar"); otherwise applies the slot's default.
 fn with_determiner(
     shaped: &str,
     raw_phrase: &str,

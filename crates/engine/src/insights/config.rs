@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AnalysisConfig {
-    /// Competitor names ("GoHighLevel", "Acme Leads"). Matched exactly and fuzzily (Jaro–Winkler
-    /// ≥ 0.92 on words of 5 or more letters, to catch speech-to-text misspellings).
+    /// Competitor names ("GoHighLevel", "Acme Leads"). Matched exactly and fuzzily: near-miss
+    /// spellings of the whole name (speech-to-text typos and splits), never an ordinary word
+    /// (`insights::names`).
     pub competitors: Vec<String>,
     /// The client's brand, offer and program names: the strongest product-aware cue, and a rep
     /// cue when said with "our".

@@ -17,14 +17,12 @@ use std::sync::LazyLock;
 /// friends ("Angi" / "angle").
 const MIN_CHARS: usize = 5;
 
-/// Common English words, sorted (data: `src/lexicon/english-words.txt`).
+/// Common English words, sorted as the file is (a test checks it; looked up by binary search).
 static DICTIONARY: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut words: Vec<&str> = include_str!("../lexicon/english-words.txt")
+    include_str!("../lexicon/english-words.txt")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .collect();
-    words.sort_unstable();
-    words
+        .collect()
 });
 
 /// Every word of the built-in cue lexicon ("better", "agency", "spreadsheet" …).
@@ -65,27 +63,39 @@ fn letters(text: &str) -> String {
         .collect()
 }
 
-/// How many typos separate a run of words from a name (already [`letters`]), when the run is a
-/// plausible spelling of it: `None` for ordinary words, a run starting with a stop word, or more
-/// typos than [`max_edits`] allows. Possessive and plural endings are ignored ("betterupp's").
-fn typos(parts: &[&str], name: &str) -> Option<usize> {
-    let length = name.chars().count();
-    let (first, last) = (parts.first()?, parts.last()?);
-    if length < MIN_CHARS {
-        return None;
-    }
+/// The letters a run of words spells, joined ("better", "upp's" → "betterupp"): possessive
+/// endings dropped, only letters and digits kept.
+fn joined_letters(parts: &[&str]) -> String {
+    let Some((last, rest)) = parts.split_last() else {
+        return String::new();
+    };
     let last = last
         .strip_suffix("'s")
         .or_else(|| last.strip_suffix("s'"))
         .unwrap_or(last);
-    let mut joined: String = parts[..parts.len() - 1].concat();
-    joined.push_str(last);
-    let joined: String = joined.chars().filter(|c| c.is_alphanumeric()).collect();
+    rest.iter()
+        .copied()
+        .chain([last])
+        .flat_map(str::chars)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// How many typos separate a run of words (`joined`: its [`joined_letters`]) from a name
+/// (already [`letters`]), when the run is a plausible spelling of it: `None` for ordinary words,
+/// a run starting with a stop word, or more typos than [`max_edits`] allows. A plural ending is
+/// ignored ("betterupps").
+fn typos(parts: &[&str], joined: &str, name: &str) -> Option<usize> {
+    let length = name.chars().count();
+    let first = parts.first()?;
+    if length < MIN_CHARS {
+        return None;
+    }
     let allowed = max_edits(length);
     if joined.chars().count().abs_diff(length) > allowed {
         return None;
     }
-    let distance = strsim::osa_distance(&joined, name);
+    let distance = strsim::osa_distance(joined, name);
     let distance = match joined.strip_suffix('s') {
         Some(singular) => distance.min(strsim::osa_distance(singular, name)),
         None => distance,
@@ -99,7 +109,7 @@ fn typos(parts: &[&str], name: &str) -> Option<usize> {
         // The exact name split ("better up") is the name; a typo made of ordinary words is
         // only taken for a long name ("dental grow partners"), never a short one ("better cup").
         !classify(first).has(WordClass::STOP)
-            && !is_ordinary_word(&joined)
+            && !is_ordinary_word(joined)
             && (distance == 0 || allowed > 1 || !parts.iter().all(|p| is_ordinary_word(p)))
     };
     plausible.then_some(distance)
@@ -107,7 +117,7 @@ fn typos(parts: &[&str], name: &str) -> Option<usize> {
 
 /// Whether words said at a lexicon hit spell `name` closely enough to count as a fuzzy mention.
 pub(crate) fn spells(said: &[&str], name: &str) -> bool {
-    typos(said, &letters(name)).is_some()
+    typos(said, &joined_letters(said), &letters(name)).is_some()
 }
 
 /// The client's competitor names prepared for near-miss matching.
@@ -141,10 +151,11 @@ impl FuzzyNames {
     /// The competitor (index into the config list) that a run of normalised words spells, with
     /// the number of typos; the fewest typos win, then the earlier name.
     pub(crate) fn closest(&self, parts: &[&str]) -> Option<(u16, usize)> {
+        let joined = joined_letters(parts);
         self.names
             .iter()
             .filter(|(_, words, _)| parts.len() <= words + 1)
-            .filter_map(|(name, _, index)| typos(parts, name).map(|d| (*index, d)))
+            .filter_map(|(name, _, index)| typos(parts, &joined, name).map(|d| (*index, d)))
             .min_by_key(|&(index, distance)| (distance, index))
     }
 }
@@ -155,6 +166,15 @@ mod tests {
 
     fn names() -> FuzzyNames {
         FuzzyNames::new(&["BetterUp".into(), "Vistage".into(), "Angi".into()])
+    }
+
+    #[test]
+    fn the_dictionary_is_sorted_for_binary_search() {
+        assert!(DICTIONARY.len() > 10_000);
+        assert!(
+            DICTIONARY.is_sorted(),
+            "sort src/lexicon/english-words.txt (byte order)"
+        );
     }
 
     #[test]
