@@ -81,6 +81,26 @@ fn joined_letters(parts: &[&str]) -> String {
         .collect()
 }
 
+/// A lower bound of the edit distance between `a` and `b`: the letters of one that the other
+/// lacks (counted with repeats), whichever side has more. One insertion, deletion,
+/// substitution or transposition closes at most one such letter on each side. 0 (no bound)
+/// when either has a non-ASCII character.
+fn letter_gap(a: &str, b: &str) -> usize {
+    if !a.is_ascii() || !b.is_ascii() {
+        return 0;
+    }
+    let mut balance = [0i32; 128];
+    for byte in a.bytes() {
+        balance[usize::from(byte)] += 1;
+    }
+    for byte in b.bytes() {
+        balance[usize::from(byte)] -= 1;
+    }
+    let only_in_a: i32 = balance.iter().filter(|&&n| n > 0).sum();
+    let only_in_b: i32 = -balance.iter().filter(|&&n| n < 0).sum::<i32>();
+    only_in_a.max(only_in_b) as usize
+}
+
 /// How many typos separate a run of words (`joined`: its [`joined_letters`]) from a name
 /// (already [`letters`]), when the run is a plausible spelling of it: `None` for ordinary words,
 /// a run starting with a stop word, or more typos than [`max_edits`] allows. A plural ending is
@@ -95,8 +115,15 @@ fn typos(parts: &[&str], joined: &str, name: &str) -> Option<usize> {
     if joined.chars().count().abs_diff(length) > allowed {
         return None;
     }
+    let singular = joined.strip_suffix('s');
+    // A cheap bound first: most runs of the right length share too few letters with the name.
+    if letter_gap(joined, name) > allowed
+        && singular.is_none_or(|singular| letter_gap(singular, name) > allowed)
+    {
+        return None;
+    }
     let distance = strsim::osa_distance(joined, name);
-    let distance = match joined.strip_suffix('s') {
+    let distance = match singular {
         Some(singular) => distance.min(strsim::osa_distance(singular, name)),
         None => distance,
     };
@@ -166,6 +193,39 @@ mod tests {
 
     fn names() -> FuzzyNames {
         FuzzyNames::new(&["BetterUp".into(), "Vistage".into(), "Angi".into()])
+    }
+
+    #[test]
+    fn the_letter_gap_never_exceeds_the_edit_distance() {
+        let words = [
+            "betterup",
+            "betterupp",
+            "bettreup",
+            "vistage",
+            "vistaeg",
+            "agency",
+            "better",
+            "",
+            "mindvalley",
+            "mindvally",
+            "abc",
+            "cab",
+            "zzz",
+            "betterups",
+        ];
+        for a in words {
+            for b in words {
+                assert!(
+                    letter_gap(a, b) <= strsim::osa_distance(a, b),
+                    "{a} / {b}: gap {} > distance {}",
+                    letter_gap(a, b),
+                    strsim::osa_distance(a, b)
+                );
+            }
+        }
+        assert_eq!(letter_gap("betterup", "vistage"), 6);
+        assert_eq!(letter_gap("bettreup", "betterup"), 0);
+        assert_eq!(letter_gap("café", "cafe"), 0);
     }
 
     #[test]
